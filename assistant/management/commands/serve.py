@@ -1,0 +1,77 @@
+"""`python manage.py serve`: the web server, one Celery worker per queue and beat.
+
+For one machine (`make run`). Several machines run the same processes from the
+commands in docker/ instead.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from assistant.celery import queue_name
+
+
+def worker_command(queue: str, *, concurrency: int = 1) -> list[str]:
+    """The Celery worker for one queue: one process, one job at a time, models kept warm."""
+    return [sys.executable, "-m", "celery", "-A", "assistant", "worker",
+            "-Q", queue_name(queue), "-n", f"{queue}@%h", "--concurrency", str(concurrency),
+            "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
+
+
+def web_command(host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "assistant.asgi:application", "--host", host,
+            "--port", str(port), "--lifespan", "off", "--no-access-log"]
+
+
+def beat_command() -> list[str]:
+    schedule = settings.VAR_DIR / "celerybeat-schedule"
+    return [sys.executable, "-m", "celery", "-A", "assistant", "beat", "--loglevel", "INFO",
+            "-s", str(schedule)]
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
+class Command(BaseCommand):
+    help = "Run the web server, the speech/text/live/default workers and beat until Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.getenv("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.getenv("PORT", "8000")))
+
+    def handle(self, *args, host: str, port: int, **options):
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        commands = {"web": web_command(host, port), "beat": beat_command()}
+        for queue in ("speech", "text", "live", "default"):
+            commands[f"worker-{queue}"] = worker_command(queue)
+        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        broker = ("Redis" if settings.REDIS_URL
+                  else f"the embedded broker in {settings.CELERY_BROKER_FOLDER}")
+        self.stdout.write(self.style.SUCCESS(
+            f"\nTeam Assistant is running at http://{host}:{port}/  "
+            f"(jobs through {broker}; Ctrl-C stops everything)\n"))
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            while True:
+                for name, process in processes.items():
+                    if process.poll() is not None:
+                        self.stderr.write(f"{name} exited with {process.returncode}; stopping.")
+                        raise KeyboardInterrupt
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.terminate()
+            for process in processes.values():
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()

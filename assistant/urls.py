@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.urls import include, path
+
+from . import views
+
+# The Django admin sits behind the same login (and second factor) as the app.
+admin.site.login = staff_member_required(admin.site.login, login_url="account_login")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", views.profile, name="profile"),
+    path("organisations/new/", views.organisation_new, name="organisation-new"),
+    path("teams/new/", views.team_new, name="team-new"),
+    path("teams/switch/", views.team_switch, name="team-switch"),
+    path("team/settings/", views.team_settings, name="team-settings"),
+    path("team/members/", views.members, name="members"),
+    path("team/members/<int:pk>/role/", views.member_role, name="member-role"),
+    path("team/members/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("team/invitations/new/", views.invitation_new, name="invitation-new"),
+    path("team/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("team/jobs/", views.jobs, name="jobs"),
+    path("team/jobs/check/", views.worker_check, name="worker-check"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
+    path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
+    path("django-admin/", admin.site.urls),
+]
