@@ -6,7 +6,12 @@ class AssistantConfig(AppConfig):
     verbose_name = "Team Assistant"
 
     def ready(self) -> None:
-        from . import navigation
+        from django.conf import settings
+
+        from . import navigation, tasks  # noqa: F401 - tasks registers the job kinds
+
+        for folder in (settings.VAR_DIR, settings.STATIC_ROOT, settings.MEDIA_ROOT):
+            folder.mkdir(parents=True, exist_ok=True)
         from .models import Role
 
         navigation.register("Home", "home", order=0)

@@ -16,7 +16,7 @@ from typing import Any
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError,
                                                      ConnectionError, TimeoutError)
 
-HEARTBEAT_SECONDS = 15
 _QUEUES: dict[str, str] = {}
 
 
@@ -149,7 +148,9 @@ class _Heartbeat(threading.Thread):
 
     def run(self) -> None:
         try:
-            while not self.stopped.wait(HEARTBEAT_SECONDS):
+            # Several beats within the staleness window, so one slow write is no harm.
+            interval = min(15.0, settings.JOB_STALE_AFTER / 4)
+            while not self.stopped.wait(interval):
                 try:
                     Job.objects.filter(_ours(self.job)).update(heartbeat_at=timezone.now())
                 except TRANSIENT_ERRORS:
@@ -160,7 +161,6 @@ class _Heartbeat(threading.Thread):
 
 def job_run(*, job_id: str, func: JobFunction) -> None:
     """Claim the job, run `func`, and record how it ended. Safe to call twice."""
-    close_old_connections()
     job = job_claim(job_id=job_id)
     if job is None:
         log.info("job %s is not claimable (done, cancelled, or running elsewhere)", job_id)
@@ -196,7 +196,6 @@ def _finish(job: Job, status: str, **fields) -> bool:
 
 
 def _retry_later(job: Job, exc: BaseException) -> None:
-    close_old_connections()
     if job.attempts >= settings.JOB_MAX_ATTEMPTS:
         _finish(job, Job.Status.FAILED, error=f"Gave up after {job.attempts} attempts: {exc}")
         return

@@ -1,0 +1,86 @@
+"""Every URL pattern is checked for team isolation; a new pattern without a case fails here.
+
+Each pattern is one of:
+- OBJECT: addresses one team's object — a stranger (admin of another team) gets 404 on every method;
+- CURRENT_TEAM: works on the team chosen in the session — a stranger only ever sees their own team;
+- OPEN: needs no team (sign-in pages, health, the invitation link whose token is the secret).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assistant.models import Invitation, Membership
+from tests.factories import JobFactory
+
+pytestmark = pytest.mark.django_db
+
+OPEN = {"healthz", "invitation-accept", "profile", "organisation-new", "team-switch"}
+CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new", "jobs",
+                "worker-check"}
+# name → a function (world) → kwargs addressing an object of world.team
+OBJECT = {
+    "job-detail": lambda w: {"pk": JobFactory(team=w.team).pk},
+    "job-cancel": lambda w: {"pk": JobFactory(team=w.team).pk},
+    "job-retry": lambda w: {"pk": JobFactory(team=w.team, status="failed").pk},
+    "member-role": lambda w: {"pk": Membership.objects.get(user=w.teammate).pk},
+    "member-remove": lambda w: {"pk": Membership.objects.get(user=w.teammate).pk},
+    "invitation-revoke": lambda w: {"pk": Invitation.objects.create(team=w.team,
+                                                                    email="i@example.com").pk},
+}
+POST_ONLY = {"job-cancel", "job-retry", "member-role", "member-remove", "invitation-revoke"}
+# Third-party URL trees with their own access control (allauth; the Django admin).
+SKIPPED_PREFIXES = ("accounts/", "django-admin/")
+
+
+def _patterns(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry.name
+
+
+ALL = list(_patterns(get_resolver()))
+
+
+def test_every_pattern_has_an_isolation_case():
+    unclassified = [(route, name) for route, name in ALL
+                    if name not in OPEN | CURRENT_TEAM | set(OBJECT)]
+    assert not unclassified, f"Add these URL patterns to tests/assistant/test_isolation.py: {unclassified}"
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT))
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_stranger_gets_404_for_another_teams_object(world, client_for, name, method):
+    url = reverse(name, kwargs=OBJECT[name](world))
+    response = getattr(client_for(world.stranger), method)(url)
+    # A method the view does not take answers 405 whoever asks: it reveals nothing.
+    allowed = {"post"} if name in POST_ONLY else {"get", "post"}
+    expected = {404} if method in allowed else {404, 405}
+    assert response.status_code in expected, f"{method.upper()} {url} → {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(CURRENT_TEAM))
+def test_current_team_pages_never_show_another_team(world, client_for, name):
+    client = client_for(world.stranger)
+    response = client.get(reverse(name))
+    assert world.team.name not in response.content.decode()
+    assert response.status_code in (200, 302, 405)
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT))
+def test_teammate_with_the_right_role_reaches_the_object(world, client_for, name):
+    url = reverse(name, kwargs=OBJECT[name](world))
+    client = client_for(world.owner)
+    response = client.post(url) if name in POST_ONLY else client.get(url)
+    assert response.status_code in (200, 286, 302)
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    for _, name in ALL:
+        if name in CURRENT_TEAM:
+            response = client.get(reverse(name))
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
