@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Job, Membership, Role, Team, User
+from .models import ROLE_RANK, Job, Membership, Role, Team, User
 
 SESSION_TEAM_KEY = "team_id"
 
@@ -14,13 +14,15 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
 
 
 def membership_current(*, request) -> Membership | None:
-    """The membership of the team chosen in this session, else the user's first."""
+    """The team chosen in this session, else the one where the user has the most say."""
     memberships = list(memberships_of(user=request.user))
     chosen = request.session.get(SESSION_TEAM_KEY)
     for membership in memberships:
         if membership.team_id == chosen:
             return membership
-    return memberships[0] if memberships else None
+    if not memberships:
+        return None
+    return max(memberships, key=lambda m: (ROLE_RANK[Role(m.role)], -m.joined_at.timestamp()))
 
 
 def membership_for(*, user: User, team: Team) -> Membership | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.models import Role, Team, User
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.factories import MembershipFactory, TeamFactory
 
 
 @dataclass

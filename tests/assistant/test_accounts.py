@@ -57,7 +57,8 @@ def test_admin_invites_and_invitee_accepts(world, client_for):
 
     newbie = UserFactory(email="newbie@example.com")
     client = client_for(newbie)
-    assert world.team.name in client.get(reverse("invitation-accept", args=[invitation.token])).content.decode()
+    page = client.get(reverse("invitation-accept", args=[invitation.token]))
+    assert world.team.name in page.content.decode()
     client.post(reverse("invitation-accept", args=[invitation.token]))
     assert Membership.objects.get(user=newbie, team=world.team).role == Role.MANAGER
     # An invitation works once.

@@ -49,7 +49,7 @@ ALL = list(_patterns(get_resolver()))
 def test_every_pattern_has_an_isolation_case():
     unclassified = [(route, name) for route, name in ALL
                     if name not in OPEN | CURRENT_TEAM | set(OBJECT)]
-    assert not unclassified, f"Add these URL patterns to tests/assistant/test_isolation.py: {unclassified}"
+    assert not unclassified, f"Add these URL patterns to {__file__}: {unclassified}"
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT))

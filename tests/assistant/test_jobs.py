@@ -6,8 +6,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assistant.jobs import (JobError, Progress, job_cancel, job_claim, job_create, job_retry,
-                            job_run, jobs_sweep)
+from assistant.jobs import (
+    JobError,
+    Progress,
+    job_cancel,
+    job_claim,
+    job_create,
+    job_retry,
+    job_run,
+    jobs_sweep,
+)
 from assistant.models import Job
 from assistant.tasks import worker_check
 from tests.factories import JobFactory
@@ -133,7 +141,8 @@ def test_sweeper_requeues_stale_and_fails_hopeless(world, settings):
     assert stale.status == Job.Status.QUEUED
     assert hopeless.status == Job.Status.FAILED and "stopped 3 times" in hopeless.error
     assert fresh.status == Job.Status.RUNNING
-    assert lost.status == Job.Status.QUEUED and lost.queued_at > timezone.now() - timedelta(minutes=1)
+    assert lost.status == Job.Status.QUEUED
+    assert lost.queued_at > timezone.now() - timedelta(minutes=1)
 
 
 def test_create_refuses_unknown_kind(world):
