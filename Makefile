@@ -12,7 +12,6 @@ SYSTEM_PACKAGES := chromium ffmpeg espeak-ng sox fonts-dejavu-core
 
 run: install assets
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py serve
 

@@ -16,4 +16,5 @@ class AssistantConfig(AppConfig):
 
         navigation.register("Home", "home", order=0)
         navigation.register("Members", "members", min_role=Role.ADMIN, order=80)
+        navigation.register("Team settings", "team-settings", min_role=Role.ADMIN, order=85)
         navigation.register("Jobs", "jobs", min_role=Role.ADMIN, order=90)

@@ -1,0 +1,12 @@
+from django.core.management import call_command
+from django.db import migrations
+
+
+def create_cache_table(apps, schema_editor):
+    # Without Redis the cache (rate limits, used TOTP codes) lives in the database.
+    call_command("createcachetable", database=schema_editor.connection.alias)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("assistant", "0001_initial")]
+    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
