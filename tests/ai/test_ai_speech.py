@@ -1,0 +1,68 @@
+"""Speech to text: the embedded Whisper models and a tiny CTranslate2 Whisper built here."""
+
+import numpy as np
+
+from assistant.ai import SlotConfig, Transcription, transcribe
+from assistant.ai.audio import SAMPLE_RATE, speak
+from assistant.ai.registry import cached
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip(".,!?").lower() for w in text.split()}
+
+
+def test_embedded_english_model_transcribes_with_word_times(clip: np.ndarray) -> None:
+    progress: list[float] = []
+    result = transcribe(
+        SlotConfig("speech_en"), clip, hotwords="budget", on_progress=progress.append
+    )
+    assert {"budget", "meeting", "starts", "tomorrow", "morning"} <= _words(result.text)
+    assert result.language == "en"
+    assert abs(result.duration - len(clip) / SAMPLE_RATE) < 0.01
+    words = [w for s in result.segments for w in s.words]
+    assert len(words) >= 8
+    starts = [w.start for w in words]
+    assert starts == sorted(starts) and starts[0] >= 0 and words[-1].end <= result.duration + 0.1
+    assert all(0 <= w.probability <= 1 for w in words)
+    assert progress and progress[-1] == 1.0 and progress == sorted(progress)
+
+
+def test_a_path_and_an_array_give_the_same_text(clip: np.ndarray, tmp_path) -> None:
+    import soundfile
+
+    path = tmp_path / "clip.wav"
+    soundfile.write(path, clip, SAMPLE_RATE, subtype="FLOAT")  # lossless
+    # temperature 0 only: faster-whisper's fallback to sampling would make runs differ.
+    config = SlotConfig("speech_en", params={"temperature": 0.0})
+    from_path = transcribe(config, path, word_timestamps=False, vad=False)
+    assert from_path.text == transcribe(config, clip, word_timestamps=False, vad=False).text
+    assert all(s.words == [] for s in from_path.segments)
+
+
+def test_embedded_multilingual_model_detects_spanish(espeak: None) -> None:
+    spanish = speak("Buenos días a todos, la reunión empieza a las nueve de la mañana.", "es")
+    result = transcribe(SlotConfig("speech_multi"), spanish)
+    assert result.language == "es" and result.language_probability > 0.5
+    assert {"reunión", "mañana"} & _words(result.text)
+
+
+def test_custom_ctranslate2_folder_loads_through_the_same_loader(
+    tiny_whisper: SlotConfig, clip: np.ndarray
+) -> None:
+    result = transcribe(tiny_whisper, clip, language="en")
+    assert isinstance(result, Transcription)
+    assert result.language == "en"
+    assert abs(result.duration - len(clip) / SAMPLE_RATE) < 0.01
+    loaded = cached(tiny_whisper)
+    assert loaded is not None and str(loaded.path) == tiny_whisper.path
+    assert loaded.size_bytes > 0
+
+
+def test_batched_pipeline_from_params(clip: np.ndarray) -> None:
+    config = SlotConfig("speech_en", params={"batch_size": 4})
+    long = np.concatenate([clip, np.zeros(SAMPLE_RATE, np.float32), clip])
+    result = transcribe(config, long)
+    assert result.text.lower().count("meeting") == 2
+    meetings = [w.start for s in result.segments for w in s.words if "meeting" in w.word.lower()]
+    # Timestamps are in the original timeline, after VAD cut the silence out.
+    assert meetings[0] < len(clip) / SAMPLE_RATE + 0.5 < meetings[1]
