@@ -109,6 +109,11 @@ class Team(models.Model):
     glossary = models.TextField(
         blank=True, help_text="Names and terms the speech model should spell right, one a line."
     )
+    recording_retention_days = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Delete recordings (keeping their transcripts) after this many days. "
+                  "Empty keeps them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TeamQuerySet.as_manager()
@@ -118,6 +123,10 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def glossary_terms(self) -> list[str]:
+        return [line.strip() for line in self.glossary.splitlines() if line.strip()]
 
 
 class Membership(models.Model):
@@ -215,3 +224,28 @@ class Job(models.Model):
     @property
     def has_ended(self) -> bool:
         return self.status in self.ENDED
+
+
+class ModelSlot(models.Model):
+    """A team's choice for one kind of model: embedded, or a local path, with parameters."""
+
+    class Source(models.TextChoices):
+        EMBEDDED = "embedded", "Embedded (from packages)"
+        PATH = "path", "A local folder or file"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="model_slots")
+    kind = models.CharField(max_length=20)
+    pair = models.CharField(max_length=12, blank=True, help_text="For translation: e.g. de-en.")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.EMBEDDED)
+    path = models.CharField(max_length=500, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "kind", "pair"], name="one_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.kind}{' ' + self.pair if self.pair else ''}"

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "allauth",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "assistant.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "assistant.middleware.ContentSecurityPolicyMiddleware",
@@ -112,6 +114,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["template_partials.templatetags.partials"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -213,6 +216,10 @@ STORAGES = {
 # after a team check.
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Recordings: the largest upload and the longest audio accepted. A larger request
+# is refused with 413 before its body is read (assistant/limits.py).
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(1024**3))
+MEETING_MAX_SECONDS = envint("MEETING_MAX_SECONDS", str(4 * 3600))
 
 # Security: https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SESSION_COOKIE_SECURE = PRODUCTION

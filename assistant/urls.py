@@ -27,5 +27,6 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
+    path("meetings/", include("meetings.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,1 +1,141 @@
-# Models arrive with this app's feature issues.
+"""Meetings: a recording, its transcript segments, their edit history and speakers."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from assistant.models import Job, Team, TeamScopedQuerySet
+
+SPEAKER_COLOURS = 8
+
+
+def recording_path(meeting: "Meeting", filename: str) -> str:
+    """A random name under the team's folder: the person's file name is never a path."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    if not suffix[1:].isalnum():
+        suffix = ""
+    return f"recordings/{meeting.team_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="meetings")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="meetings_created")
+    title = models.CharField(max_length=200)
+    held_on = models.DateField(help_text="The day of the meeting: due dates are resolved from it.")
+    language = models.CharField(max_length=8, blank=True,
+                                help_text="Leave empty to detect it from the audio.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
+    audio = models.FileField(upload_to=recording_path, blank=True)
+    audio_name = models.CharField(max_length=255, blank=True, help_text="The uploaded file's name.")
+    audio_size = models.BigIntegerField(default=0)
+    audio_deleted_at = models.DateTimeField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_audio(self) -> bool:
+        return bool(self.audio) and self.audio_deleted_at is None
+
+
+class MeetingScopedQuerySet(TeamScopedQuerySet):
+    team_path = "meeting__team"
+
+
+class Speaker(models.Model):
+    """A voice in one meeting: a team member once matched or named, else "Speaker N"."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speakers")
+    label = models.CharField(max_length=120)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    colour = models.PositiveSmallIntegerField(default=0)
+    similarity = models.FloatField(null=True, blank=True)
+    centroid = models.JSONField(default=list, blank=True)
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["colour", "label"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.member.display_name if self.member else self.label
+
+
+class Segment(models.Model):
+    """One stretch of the transcript, with its words' times for click-to-seek."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="segments")
+    index = models.PositiveIntegerField()
+    start = models.FloatField()
+    end = models.FloatField()
+    text = models.TextField()
+    language = models.CharField(max_length=8, blank=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="segments")
+    words = models.JSONField(default=list, blank=True,
+                             help_text="[[start, end, word], ...] in seconds")
+    edited = models.BooleanField(default=False)
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "index"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "index"], name="segment_order")]
+
+    def __str__(self) -> str:
+        return f"{self.start:.1f}s {self.text[:40]}"
+
+
+class SegmentRevision(models.Model):
+    """The text a segment had before an edit."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="revisions")
+    text = models.TextField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-edited_at"]
+
+
+def voice_sample_path(profile: "VoiceProfile", filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"voices/{profile.user_id}/{uuid.uuid4().hex}{suffix if suffix[1:].isalnum() else ''}"
+
+
+class VoiceProfile(models.Model):
+    """A member's enrolled voice: matched against the speakers of their teams' meetings."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="voice")
+    sample = models.FileField(upload_to=voice_sample_path, blank=True)
+    embedding = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Voice of {self.user}"

@@ -54,3 +54,30 @@ class JobFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     kind = "assistant.worker_check"
     title = "Worker check"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Meeting"
+
+    team = factory.SubFactory(TeamFactory)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Weekly sync {n}")
+    held_on = factory.Faker("date_this_year")
+    status = "ready"
+    duration = 12.0
+    audio = factory.django.FileField(filename="sync.flac", data=b"fLaC" + bytes(2000))
+    audio_name = "sync.flac"
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Segment"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    index = factory.Sequence(lambda n: n)
+    start = factory.Sequence(lambda n: 2.0 * n)
+    end = factory.LazyAttribute(lambda s: s.start + 1.8)
+    text = "We agreed to ship the beta on Friday."
+    words = factory.LazyAttribute(lambda s: [[s.start, s.start + 0.3, " We"],
+                                             [s.start + 0.3, s.start + 0.9, " agreed"]])

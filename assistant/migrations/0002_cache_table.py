@@ -4,7 +4,7 @@ from django.db import migrations
 
 def create_cache_table(apps, schema_editor):
     # Without Redis the cache (rate limits, used TOTP codes) lives in the database.
-    call_command("createcachetable", database=schema_editor.connection.alias)
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):

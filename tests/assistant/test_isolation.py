@@ -10,13 +10,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assistant.models import Invitation, Membership
-from tests.factories import JobFactory
+from tests.factories import JobFactory, MeetingFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
 
 OPEN = {"healthz", "invitation-accept", "profile", "organisation-new", "team-switch"}
 CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new", "jobs",
-                "worker-check"}
+                "worker-check", "meeting-list", "meeting-upload"}
 # name → a function (world) → kwargs addressing an object of world.team
 OBJECT = {
     "job-detail": lambda w: {"pk": JobFactory(team=w.team).pk},
@@ -26,8 +26,18 @@ OBJECT = {
     "member-remove": lambda w: {"pk": Membership.objects.get(user=w.teammate).pk},
     "invitation-revoke": lambda w: {"pk": Invitation.objects.create(team=w.team,
                                                                     email="i@example.com").pk},
+    "meeting-detail": lambda w: {"pk": MeetingFactory(team=w.team).pk},
+    "meeting-update": lambda w: {"pk": MeetingFactory(team=w.team).pk},
+    "meeting-status": lambda w: {"pk": MeetingFactory(team=w.team).pk},
+    "meeting-delete": lambda w: {"pk": MeetingFactory(team=w.team).pk},
+    "meeting-retranscribe": lambda w: {"pk": MeetingFactory(team=w.team).pk},
+    "meeting-audio": lambda w: {"pk": MeetingFactory(team=w.team).pk},
+    "meeting-export": lambda w: {"pk": MeetingFactory(team=w.team).pk, "fmt": "json"},
+    "segment-edit": lambda w: {"pk": SegmentFactory(meeting__team=w.team).pk},
+    "segment-history": lambda w: {"pk": SegmentFactory(meeting__team=w.team).pk},
 }
-POST_ONLY = {"job-cancel", "job-retry", "member-role", "member-remove", "invitation-revoke"}
+POST_ONLY = {"job-cancel", "job-retry", "member-role", "member-remove", "invitation-revoke",
+             "meeting-update", "meeting-delete", "meeting-retranscribe"}
 # Third-party URL trees with their own access control (allauth; the Django admin).
 SKIPPED_PREFIXES = ("accounts/", "django-admin/")
 

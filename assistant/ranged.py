@@ -1,0 +1,49 @@
+"""Serving a stored file with HTTP Range support, so audio players can seek."""
+
+import re
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 256 * 1024
+
+
+def _chunks(handle, start: int, length: int):
+    handle.seek(start)
+    remaining = length
+    try:
+        while remaining > 0:
+            data = handle.read(min(CHUNK, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            yield data
+    finally:
+        handle.close()
+
+
+def ranged_response(request, field_file, content_type: str, filename: str):
+    """A 200 with the whole file, or a 206 with the asked range (416 when it is outside)."""
+    size = field_file.size
+    match = RANGE.match(request.headers.get("Range", "").strip())
+    if not match or (not match.group(1) and not match.group(2)):
+        response = FileResponse(field_file.open("rb"), content_type=content_type,
+                                filename=filename)
+        response["Accept-Ranges"] = "bytes"
+        return response
+    first, last = match.groups()
+    if first:
+        start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    else:  # a suffix: the last N bytes
+        start, end = max(size - int(last), 0), size - 1
+    if start > end or start >= size:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    length = end - start + 1
+    response = StreamingHttpResponse(_chunks(field_file.open("rb"), start, length), status=206,
+                                     content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    return response

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from assistant.jobs import job_task
+
+from . import pipeline
+from .services import recordings_purge
+
+
+@job_task("meetings.transcribe", queue="speech")
+def transcribe(job, progress) -> dict:
+    return pipeline.meeting_transcribe(job=job, progress=progress)
+
+
+@shared_task(name="meetings.purge_recordings", ignore_result=True)
+def purge_recordings() -> int:
+    return recordings_purge()
