@@ -24,3 +24,16 @@ def speech_config(*, team: Team | None, language: str = "") -> SlotConfig:
     if language in ENGLISH and (team is None or team.language == "en"):
         return slot_config(team=team, kind="speech_en")
     return slot_config(team=team, kind="speech_multi")
+
+
+def team_slot_configs(*, team: Team | None) -> list[SlotConfig]:
+    """Every slot a team has: the five fixed kinds, plus one per translation pair set."""
+    configs = [slot_config(team=team, kind=kind)
+               for kind in ("speech_en", "speech_multi", "text", "embeddings", "speaker")]
+    pairs = []
+    if team is not None:
+        pairs = list(ModelSlot.objects.filter(team=team, kind="translation")
+                     .exclude(pair="").values_list("pair", flat=True))
+    if not pairs:
+        return [*configs, SlotConfig(kind="translation")]  # the empty slot, reported as such
+    return [*configs, *(slot_config(team=team, kind="translation", pair=p) for p in pairs)]

@@ -187,6 +187,11 @@ def get_or_load(config: SlotConfig, build: Callable[[SlotConfig, Path], Any]) ->
         hit = _cache.get(key)
         if hit is not None:
             return hit
+        if os.environ.get("ASSISTANT_PROCESS") == "web":
+            # Models live in the workers; a web process that loads one would hold
+            # hundreds of MB per server process and stall requests.
+            raise RuntimeError(f"The web process may not load the {config.name} model: "
+                               "send the work to a worker queue instead")
         ensure_offline()
         path = resolve_path(config)
         start = time.perf_counter()

@@ -124,8 +124,10 @@ def translate(
         # The first generated token picks the output language.
         options["forced_bos_token_id"] = token_id
     params = config.params
+    # Never ask for more tokens than the model has positions for (small models crash).
+    positions = getattr(translator.model.config, "max_position_embeddings", None) or 1024
     options.update(
-        max_new_tokens=int(params.get("max_tokens", 256)),
+        max_new_tokens=min(int(params.get("max_tokens", 256)), positions - 2),
         num_beams=int(params.get("beam_size", 1)),
     )
     use_torch_threads(config)

@@ -159,3 +159,13 @@ def test_concurrent_loads_share_one_model(tiny_bert: SlotConfig) -> None:
     evict(config)
     assert cached(config) is None
     assert load_embeddings(config).model is not results[0].model
+
+
+def test_web_process_refuses_to_load_models(monkeypatch):
+    from assistant.ai import SlotConfig, evict
+    from assistant.ai.speakers import load
+
+    evict()
+    monkeypatch.setenv("ASSISTANT_PROCESS", "web")
+    with pytest.raises(RuntimeError, match="web process may not load"):
+        load(SlotConfig(kind="speaker"))

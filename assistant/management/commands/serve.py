@@ -50,7 +50,9 @@ class Command(BaseCommand):
         commands = {"web": web_command(host, port), "beat": beat_command()}
         for queue in ("speech", "text", "live", "default"):
             commands[f"worker-{queue}"] = worker_command(queue)
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        web_env = {**os.environ, "ASSISTANT_PROCESS": "web"}
+        processes = {name: subprocess.Popen(cmd, env=web_env if name == "web" else None)
+                     for name, cmd in commands.items()}
         broker = ("Redis" if settings.REDIS_URL
                   else f"the embedded broker in {settings.CELERY_BROKER_FOLDER}")
         self.stdout.write(self.style.SUCCESS(
