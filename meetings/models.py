@@ -122,6 +122,9 @@ class SegmentRevision(models.Model):
     class Meta:
         ordering = ["-edited_at"]
 
+    def __str__(self) -> str:
+        return f"Revision of {self.segment_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
 
 def voice_sample_path(profile: "VoiceProfile", filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()[:8]

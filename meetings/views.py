@@ -101,7 +101,8 @@ def _can_manage(request, meeting: Meeting) -> bool:
 def meeting_delete(request, pk: int):
     meeting = get_for_user(Meeting.objects, request.user, pk=pk)
     if not _can_manage(request, meeting):
-        messages.error(request, "Only the person who added this meeting or a manager can delete it.")
+        messages.error(request,
+                       "Only the person who added this meeting or a manager can delete it.")
         return redirect("meeting-detail", pk=meeting.pk)
     title = meeting.title
     services.meeting_delete(meeting=meeting)
