@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import navigation, services
 from .forms import InvitationForm, NewTeamForm, OrganisationForm, ProfileForm, RoleForm, TeamForm
 from .jobs import job_cancel, job_create, job_retry
 from .models import Invitation, Job, Membership, Role, Team
@@ -180,7 +180,8 @@ def profile(request):
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(request, "assistant/profile.html", {"form": form})
+    return render(request, "assistant/profile.html", {"form": form,
+                                                      "links": navigation.profile_links()})
 
 
 @login_required

@@ -11,5 +11,6 @@ class MeetingsConfig(AppConfig):
         from . import tasks  # noqa: F401 - registers the meeting job kinds
 
         navigation.register("Meetings", "meeting-list", order=10)
+        navigation.register_profile_link("Your voice, so meetings show your name", "voice")
         app.conf.beat_schedule["purge-recordings"] = {
             "task": "meetings.purge_recordings", "schedule": 3600.0}

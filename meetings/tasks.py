@@ -14,3 +14,10 @@ def transcribe(job, progress) -> dict:
 @shared_task(name="meetings.purge_recordings", ignore_result=True)
 def purge_recordings() -> int:
     return recordings_purge()
+
+
+@job_task("meetings.enroll_voice", queue="speech")
+def enroll_voice(job, progress) -> dict:
+    from .speakers import voice_compute
+
+    return voice_compute(job=job, progress=progress)

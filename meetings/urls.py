@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_speakers
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/export/<str:fmt>/", views.meeting_export, name="meeting-export"),
     path("segments/<int:pk>/edit/", views.segment_edit, name="segment-edit"),
     path("segments/<int:pk>/history/", views.segment_history, name="segment-history"),
+    path("speakers/<int:pk>/rename/", views_speakers.speaker_rename, name="speaker-rename"),
+    path("speakers/<int:pk>/merge/", views_speakers.speaker_merge, name="speaker-merge"),
+    path("voice/", views_speakers.voice, name="voice"),
+    path("voice/delete/", views_speakers.voice_delete, name="voice-delete"),
 ]

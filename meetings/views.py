@@ -59,7 +59,8 @@ def meeting_detail(request, pk: int):
     segments = list(transcript(meeting=meeting))
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "segments": segments,
-        "speakers": meeting.speakers.select_related("member"),
+        "speakers": list(meeting.speakers.select_related("member")),
+        "team_members": meeting.team.memberships.select_related("user"),
         "edit_form": MeetingForm(initial={"title": meeting.title, "held_on": meeting.held_on}),
         "formats": exports.FORMATS,
     })

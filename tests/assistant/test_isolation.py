@@ -14,7 +14,9 @@ from tests.factories import JobFactory, MeetingFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
 
-OPEN = {"healthz", "invitation-accept", "profile", "organisation-new", "team-switch"}
+# Pages about the signed-in person only.
+OPEN = {"healthz", "invitation-accept", "profile", "organisation-new", "team-switch", "voice",
+        "voice-delete"}
 CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new", "jobs",
                 "worker-check", "meeting-list", "meeting-upload"}
 # name → a function (world) → kwargs addressing an object of world.team
@@ -35,8 +37,16 @@ OBJECT = {
     "meeting-export": lambda w: {"pk": MeetingFactory(team=w.team).pk, "fmt": "json"},
     "segment-edit": lambda w: {"pk": SegmentFactory(meeting__team=w.team).pk},
     "segment-history": lambda w: {"pk": SegmentFactory(meeting__team=w.team).pk},
+    "speaker-rename": lambda w: {"pk": _speaker(w).pk},
+    "speaker-merge": lambda w: {"pk": _speaker(w).pk},
 }
-POST_ONLY = {"job-cancel", "job-retry", "member-role", "member-remove", "invitation-revoke",
+def _speaker(w):
+    from meetings.models import Speaker
+
+    return Speaker.objects.create(meeting=MeetingFactory(team=w.team), label="Speaker 1")
+
+
+POST_ONLY = {"speaker-rename", "speaker-merge", "job-cancel", "job-retry", "member-role", "member-remove", "invitation-revoke",
              "meeting-update", "meeting-delete", "meeting-retranscribe"}
 # Third-party URL trees with their own access control (allauth; the Django admin).
 SKIPPED_PREFIXES = ("accounts/", "django-admin/")

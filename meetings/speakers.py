@@ -1,0 +1,95 @@
+"""Speakers of a meeting and members' voices: naming, merging, enrollment."""
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from assistant.jobs import JobError, Progress, job_create
+from assistant.models import Job, Team, User
+from assistant.slots import slot_config
+
+from .models import Speaker, VoiceProfile
+
+ENROLL = "meetings.enroll_voice"
+MAX_SAMPLE_BYTES = 50 * 1024 * 1024
+
+
+def speaker_rename(*, speaker: Speaker, member: User | None = None, label: str = "",
+                   enroll: bool = False) -> Speaker:
+    """Name a speaker in the whole meeting: a team member, or a free label."""
+    with transaction.atomic():
+        speaker.member = member
+        if label.strip():
+            speaker.label = label.strip()[:120]
+        speaker.save(update_fields=["member", "label"])
+        if enroll and member is not None and speaker.centroid:
+            VoiceProfile.objects.update_or_create(user=member,
+                                                  defaults={"embedding": speaker.centroid})
+    return speaker
+
+
+def speakers_merge(*, source: Speaker, target: Speaker) -> Speaker:
+    """Two speakers who are one person: source's segments join target."""
+    if source.meeting_id != target.meeting_id or source.pk == target.pk:
+        raise ValueError("Only two different speakers of the same meeting can be merged.")
+    with transaction.atomic():
+        source.segments.update(speaker=target)
+        source.delete()
+    return target
+
+
+def voice_enroll(*, user: User, team: Team, upload: UploadedFile) -> Job:
+    """Keep the sample and compute the voice in the background (speech queue)."""
+    if not upload.size:
+        raise JobError("The voice sample is empty. Record a few sentences and try again.")
+    if upload.size > MAX_SAMPLE_BYTES:
+        raise JobError("A voice sample of under a minute is plenty; this file is too large.")
+    profile, _ = VoiceProfile.objects.get_or_create(user=user)
+    old = profile.sample.name if profile.sample else ""
+    profile.sample.save(upload.name or "voice.webm", upload, save=True)
+    if old:
+        profile.sample.storage.delete(old)
+    return job_create(team=team, owner=user, kind=ENROLL, title="Learn your voice",
+                      params={"profile": profile.pk})
+
+
+def voice_delete(*, user: User) -> bool:
+    profile = VoiceProfile.objects.filter(user=user).first()
+    if profile is None:
+        return False
+    if profile.sample:
+        profile.sample.delete(save=False)
+    profile.delete()
+    return True
+
+
+def voice_compute(*, job: Job, progress: Progress) -> dict:
+    """The enroll job: decode the sample and store its voice embedding."""
+    from .audio import AudioRejected, decode, validate
+
+    profile = VoiceProfile.objects.filter(pk=job.params["profile"], user=job.owner).first()
+    if profile is None or not profile.sample:
+        raise JobError("The voice sample was deleted before it could be used.")
+    progress(10, stage="Listening to the sample")
+    try:
+        validate(profile.sample.path)
+        wav = decode(profile.sample.path)
+    except AudioRejected as exc:
+        raise JobError(str(exc)) from None
+    if len(wav) < 16000 * 2:
+        raise JobError("The sample is shorter than two seconds: record a few full sentences.")
+    progress(50, stage="Learning the voice")
+    embedding = _embed(wav, team=job.team)
+    profile.embedding = [round(float(x), 6) for x in embedding]
+    profile.save(update_fields=["embedding", "created_at"])
+    return {"profile": profile.pk, "seconds": round(len(wav) / 16000, 1)}
+
+
+def _embed(wav, *, team: Team):
+    config = slot_config(team=team, kind="speaker")
+    try:
+        from .diarization import enroll_voice
+    except ImportError:
+        from assistant.ai import embed_voice
+
+        return embed_voice(config, wav)
+    return enroll_voice(wav, config=config)
