@@ -267,7 +267,7 @@ def long_meeting(minutes: int = 40) -> Meeting:
             ("Ngozi Eze", "Sure, will do."),
         ],
         200: [("Nadia Haddad", "I'll migrate the wiki pages to the new space tomorrow.")],
-        400: [
+        380: [
             ("Lars Nilsson", "Nadia, can you renew the TLS certificate before Thursday?"),
             ("Nadia Haddad", "Yes, I'll renew it."),
         ],

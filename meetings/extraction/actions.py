@@ -1,0 +1,359 @@
+"""Action items: first-person commitments, requests and who accepts them, delegation, ownership.
+
+Each sentence is read for the spoken forms in `triggers`; the owner comes from who speaks
+("I'll…" is the speaker's), who is addressed ("Nina, can you…"), who is named ("Kofi will…",
+"ask Kofi to…") or who answers ("Can you…?" — "Sure." makes the one who said "Sure" the owner).
+A reply that restates the request ("OK, I'll fix it by tomorrow") merges into it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import triggers as tr
+from .addressing import addressee, delegated_to, subject_before, vocatives
+from .lexicon import (
+    ACCEPT,
+    CONDITIONAL,
+    DEFERRED,
+    DISCOURSE,
+    HEDGE,
+    PROCEDURAL,
+    REFUSE,
+    STATE_AFTER_BE,
+    VAGUE_WISH,
+)
+from .roster import Roster
+from .tasks import Task, clause, is_vague, make_tasks, shorten
+from .text import Sentence, capitalise, clean, clip_words, content_words, similar
+
+REPLY_WINDOW = 60.0  # seconds within which an answer still answers a request
+MIN_CONFIDENCE = 0.5
+
+
+@dataclass
+class ActionItem:
+    """One action item and the sentence it is quoted from."""
+
+    owner: str | None
+    task: str
+    due: dt.date | None
+    sentence: Sentence
+    confidence: float
+    kind: str
+    vague: bool = False
+
+
+@dataclass
+class _Absorb:
+    item: ActionItem
+    speaker: str | None
+    first: int  # sentence indexes of the reply turn whose commitment merges into item
+    last: int
+
+
+@dataclass
+class ActionFinder:
+    """Reads sentences in order and collects action items."""
+
+    sentences: list[Sentence]
+    roster: Roster
+    meeting_date: dt.date
+    time_zone: str
+    items: list[ActionItem] = field(default_factory=list)
+    absorbs: list[_Absorb] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.speakers = {s.speaker for s in self.sentences if s.speaker}
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def scan(self, lo: int = 0, hi: int | None = None) -> list[ActionItem]:
+        """Action items said in sentences lo..hi (replies may be read beyond hi)."""
+        for i in range(lo, len(self.sentences) if hi is None else hi):
+            self._read(i)
+        return self.items
+
+    def _read(self, i: int) -> None:
+        s = self.sentences[i]
+        text = tr.expand(clean(s.text))
+        if not text or VAGUE_WISH.search(text) or DEFERRED.search(text):
+            return
+        used: list[
+            tuple[int, int]
+        ] = []  # start offsets of triggers already read, to read each once
+        for reader in (self._announce, self._ownership, self._group, self._request,
+                       self._imperative, self._second, self._first, self._third):  # fmt: skip
+            reader(i, text, used)
+
+    def _taken(self, used: list[tuple[int, int]], start: int, end: int) -> bool:
+        """Whether a trigger at `start` lies in words another trigger already read."""
+        if any(a <= start < b for a, b in used):
+            return True
+        used.append((start, end))
+        return False
+
+    def _announce(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        m = tr.ANNOUNCE.search(text)
+        if not m or self._taken(used, m.start(), len(text)):
+            return
+        s, rest, owner = self.sentences[i], m.group("rest"), None
+        who = (m.group("who") or "").strip()
+        if who:
+            owner = s.speaker if who.lower() in ("me", "myself") else self.roster.resolve(who)
+        first = next((fm for _, _, p in tr.FIRST if (fm := p.search(rest))), None)
+        named = tr.NAME_TO.match(DISCOURSE.sub("", rest))
+        if first:
+            owner, rest = owner or s.speaker, first.group("rest")
+        elif named and self.roster.resolve(named.group("who")):
+            owner, rest = self.roster.resolve(named.group("who")), named.group("rest")
+        self._add(i, rest, owner, 0.9, "announced")
+
+    def _ownership(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        m = tr.OWNERSHIP.search(text)
+        if not m:
+            return
+        s = self.sentences[i]
+        who = m.groupdict().get("who") or "me"
+        owner = s.speaker if who.lower() == "me" else self.roster.resolve(who)
+        turn = [t for t in self.sentences[i : i + 3] if t.speaker == s.speaker]
+        if any(p.search(tr.expand(t.text)) for t in turn for _, _, p in tr.FIRST):
+            return  # "That's on me, I'll renew it": the commitment itself is the item
+        before = self._previous_other(i)
+        if before is None:
+            return
+        topic = shorten(clean(before.text), 10)
+        self._keep(ActionItem(owner, capitalise(topic), None, s, 0.6, "ownership"))
+
+    def _group(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        m = tr.GROUP_REQUEST.search(text)
+        if not m or self._taken(used, m.start(), len(text)):
+            return
+        reply, accepted = self._reply(i)
+        if reply is None or not accepted:
+            return
+        self._add(i, m.group("rest"), reply.speaker, 0.85, "volunteer", reply=reply)
+
+    def _request(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        for kind, confidence, pattern in tr.ASKS:
+            m = pattern.search(text)
+            if m and not self._taken(used, m.start(), len(text)):
+                self._ask(i, text, m.group("rest"), m.start(), confidence, kind)
+                return
+
+    def _imperative(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        """ "Tom, send Acme the quote." — an imperative with the person addressed by name."""
+        named = vocatives(text, self.roster)
+        if not named:
+            return
+        for piece in re.split(r"[,:;]\s*", text):
+            m = tr.IMPERATIVE.match(DISCOURSE.sub("", piece).strip())
+            if m and not self._taken(used, text.find(piece), len(text)):
+                self._ask(i, text, text[text.find(m.group("rest")) :], text.find(piece), 0.75,
+                          "imperative")  # fmt: skip
+                return
+
+    def _second(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        for kind, confidence, pattern in tr.YOU:
+            for m in pattern.finditer(text):
+                if not self._taken(used, m.start(), len(text)):
+                    self._ask(i, text, m.group("rest"), m.start(), confidence, kind)
+
+    def _first(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        s = self.sentences[i]
+        for kind, confidence, pattern in tr.FIRST:
+            for m in pattern.finditer(text):
+                if text.rstrip().endswith("?") and kind in ("let", "can", "must"):
+                    continue
+                if self._taken(used, m.start(), m.start("rest") + len(clause(m.group("rest")))):
+                    continue
+                prefix = text[: m.start()]
+                if CONDITIONAL.search(prefix) or tr.PAST_REPORT.search(prefix):
+                    continue
+                rest, conf = self._soften(m.group("rest"), confidence - self._hedged(prefix))
+                if rest:
+                    self._add(i, rest, s.speaker, conf, kind)
+
+    def _third(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        for m in tr.THIRD_PERSON.finditer(text):
+            if self._taken(used, m.start("modal"), m.end("modal")):
+                continue
+            prefix = text[: m.start()]
+            owner = subject_before(prefix, self.roster)
+            if owner is None or CONDITIONAL.search(prefix) or text.rstrip().endswith("?"):
+                continue
+            modal = m.group("modal").lower()
+            rest = m.group("rest")
+            if modal.startswith(("owns", "is responsible", "is in charge", "is handling")):
+                rest = "own " + rest
+            rest, conf = self._soften(rest, 0.75 if modal in ("will", "is going to") else 0.6)
+            if rest:
+                self._add(i, rest, owner, conf - self._hedged(prefix), "delegated",
+                          reply_from=owner)  # fmt: skip
+
+    # -- owners and replies -----------------------------------------------------------------
+
+    def _ask(self, i: int, text: str, rest: str, at: int, confidence: float, kind: str) -> None:
+        """A request or assignment: owned by the one named, else by whoever accepts it."""
+        delegated = delegated_to(rest, self.roster)
+        if delegated:
+            self._add(i, rest[delegated[1] :], delegated[0], confidence + 0.05, "delegated")
+            return
+        owner = addressee(text, self.roster, before=at + 40)
+        reply, accepted = self._reply(i, owner)
+        if accepted is False:
+            return  # "No, sorry, I can't": refused
+        if owner is None and reply is not None and accepted:
+            owner = reply.speaker
+        elif owner is None and len(self.speakers) == 2:
+            others = self.speakers - {self.sentences[i].speaker}
+            owner, confidence = (next(iter(others)), confidence - 0.1) if others else (None, 0)
+        rest, confidence = self._soften(rest, confidence + (0.1 if accepted else 0.0))
+        if rest:
+            self._add(i, rest, owner, confidence - self._hedged(text[:at]), kind, reply=reply)
+
+    def _reply(self, i: int, owner: str | None = None) -> tuple[Sentence | None, bool | None]:
+        """The answer to sentence i (by `owner` when given), and whether it accepts."""
+        asker = self.sentences[i]
+        for s in self.sentences[i + 1 : i + 12]:
+            if s.start - asker.end > REPLY_WINDOW:
+                break
+            unknown = s.speaker not in self.roster.names  # an unnamed voice may be the owner
+            if s.speaker == asker.speaker or (owner and s.speaker != owner and not unknown):
+                continue
+            said = clean(s.text).lower().lstrip(" ,.")
+            if REFUSE.match(said):
+                return s, False
+            return s, True if ACCEPT.match(said) else None
+        return None, None
+
+    def _unknown(self, owner: str | None) -> tuple[str | None, ...]:
+        """Speaker labels outside the roster: a reply in such a voice may be anyone's."""
+        return (
+            tuple(sp for sp in self.speakers if sp not in self.roster.names)
+            if owner is None
+            else ()
+        )
+
+    def _previous_other(self, i: int) -> Sentence | None:
+        me = self.sentences[i].speaker
+        for s in reversed(self.sentences[max(0, i - 4) : i]):
+            if s.speaker != me and len(content_words(s.text)) >= 2:
+                return s
+        return None
+
+    # -- building items ---------------------------------------------------------------------
+
+    def _soften(self, rest: str, confidence: float) -> tuple[str, float]:
+        """The task words with "be …ing", "see if I can", "try to" read; "" when not a task."""
+        rest = rest.strip()
+        if re.match(r"^be\s+", rest, re.I):
+            after = rest[3:].lstrip()
+            if STATE_AFTER_BE.match(after) or not re.match(r"^\w+ing\b", after):
+                return "", 0.0
+        see = tr.SEE_IF.match(rest)
+        if see:
+            rest, confidence = see.group("rest"), confidence - 0.2
+        elif re.match(r"^see\b", rest, re.I):
+            return "", 0.0
+        if tr.TRY.match(rest):
+            rest, confidence = tr.TRY.sub("", rest), confidence - 0.1
+        if PROCEDURAL.match(DISCOURSE.sub("", rest)):
+            return "", 0.0
+        return rest, confidence
+
+    def _hedged(self, text: str) -> float:
+        return 0.25 if HEDGE.search(text) else 0.0
+
+    def _add(self, i: int, rest: str, owner: str | None, confidence: float, kind: str,
+             reply: Sentence | None = None, reply_from: str | None = None) -> None:  # fmt: skip
+        s = self.sentences[i]
+        tasks = make_tasks(rest, s.text, self.meeting_date, self.time_zone)
+        if not tasks:
+            return
+        owner = owner if owner in self.roster.names else None
+        if HEDGE.search(rest):
+            confidence -= 0.25
+        for n, task in enumerate(tasks):
+            if PROCEDURAL.match(task.text):
+                continue
+            if (
+                n == 0
+                and s.speaker in (owner, *self._unknown(owner))
+                and self._merge_into_request(i, task)
+            ):
+                continue
+            item = self._item(owner, task, s, confidence, kind)
+            if item is not None:
+                self._keep(item)
+                if n == 0 and (reply is not None or reply_from):
+                    self._expect_reply(item, i, reply, reply_from)
+
+    def _item(
+        self, owner: str | None, task: Task, s: Sentence, conf: float, kind: str
+    ) -> ActionItem | None:
+        if task.vague:
+            before = self._previous_other(s.index)
+            if before is None:
+                return None
+            topic = clip_words(clean(before.text), 8)
+            task = Task(shorten(f"{task.text} – {topic}"), task.due, task.source, True)
+            conf -= 0.15
+        conf += 0.05 if task.due else 0.0
+        conf -= 0.25 if owner is None else 0.0
+        return ActionItem(owner, task.text, task.due, s, round(min(conf, 1.0), 2), kind,
+                          task.vague)  # fmt: skip
+
+    def _expect_reply(self, item: ActionItem, i: int, reply: Sentence | None,
+                      owner: str | None) -> None:  # fmt: skip
+        if reply is None:
+            reply = next((s for s in self.sentences[i + 1 : i + 12] if s.speaker == owner
+                          and s.start - self.sentences[i].end <= REPLY_WINDOW), None)  # fmt: skip
+        if reply is None:
+            return
+        last = reply.index
+        while last + 1 < len(self.sentences) and self.sentences[last + 1].speaker == reply.speaker:
+            last += 1
+        self.absorbs.append(_Absorb(item, reply.speaker, reply.index, last))
+
+    def _merge_into_request(self, i: int, task: Task) -> bool:
+        """A reply's commitment ("Yes, I'll do it by Friday") completes the request it answers."""
+        s = self.sentences[i]
+        for absorb in self.absorbs:
+            if absorb.speaker == s.speaker and absorb.first <= i <= absorb.last:
+                self.absorbs.remove(absorb)
+                item = absorb.item
+                item.due = item.due or task.due
+                item.owner = item.owner or s.speaker
+                if item.vague and not task.vague:
+                    item.task, item.sentence, item.vague = task.text, s, False
+                item.confidence = round(min(1.0, item.confidence + 0.05), 2)
+                return True
+        return False
+
+    def _keep(self, item: ActionItem) -> None:
+        if item.confidence >= MIN_CONFIDENCE and content_words(item.task):
+            self.items.append(item)
+
+
+def merge_items(items: list[ActionItem]) -> list[ActionItem]:
+    """One item per owner and task: restatements later in the meeting add only a missing date."""
+    kept: list[ActionItem] = []
+    for item in sorted(items, key=lambda x: (x.sentence.start, x.sentence.index)):
+        twin = next((k for k in kept if k.owner == item.owner
+                     and similar(k.task, item.task) >= 0.6), None)  # fmt: skip
+        if twin is None:
+            kept.append(item)
+            continue
+        twin.due = twin.due or item.due
+        if twin.vague and not item.vague or item.confidence > twin.confidence + 0.2:
+            twin.task, twin.sentence, twin.vague = item.task, item.sentence, item.vague
+        twin.confidence = max(twin.confidence, item.confidence)
+    return kept
+
+
+def is_vague_task(task: str) -> bool:
+    """Whether a task names nothing of substance (for callers polishing the wording)."""
+    return is_vague(task)

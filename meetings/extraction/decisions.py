@@ -1,0 +1,164 @@
+"""Decisions: what the group commits to ("we decided…", "let's go with…", "from now on…").
+
+A proposal ("I suggest we…", "shall we…") becomes a decision when someone else agrees in the
+next turns. Wishes, deferrals, hypotheticals and undecided matters are not decisions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import CONDITIONAL, DEFERRED, DISCOURSE, VAGUE_WISH
+from .tasks import CLAUSE_END
+from .text import Sentence, capitalise, clean, clip_words, content_words, similar
+from .triggers import expand
+
+EXPLICIT = re.compile(
+    r"\b(?:(?:we|i)\s+(?:have\s+|had\s+)?(?:just\s+|all\s+|already\s+|now\s+|finally\s+)?"
+    r"(?:decided|agreed|settled|concluded|resolved|chose|opted)\s*(?:(?:that|on|upon|for|to)\b)?|"
+    r"it\s+(?:is|was|has\s+been)\s+(?:decided|agreed|settled)\s*(?:that\b)?|"
+    r"(?:the|our|final)\s+decision\s+(?:is|was)\s*(?:that\b)?|"
+    r"^(?:decision|decided|agreed|resolved|conclusion)\s*[:\-–]|"
+    r"we\s+are\s+(?:all\s+)?agreed\s*(?:that|on)?)\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+CHOICE = re.compile(
+    r"\b(?:(?:we\s+(?:will|are\s+going\s+to|are|shall)\s+(?:just\s+|probably\s+)?|let\s+us\s+|"
+    r"let's\s+(?:just\s+)?|so\s+)(?:go|going)\s+(?:with|for)|we\s+(?:will\s+|are\s+going\s+to\s+)?"
+    r"(?:stick|stay)(?:ing)?\s+with|we\s+are\s+sticking\s+with|"
+    r"we\s+(?:will|are\s+going\s+to)\s+(?:use|adopt|keep|choose|pick|take|have|include|drop|"
+    r"cancel|postpone|move|switch|offer|charge|launch|ship|sell|target|make)|"
+    r"let's\s+(?:just\s+)?(?:use|adopt|keep|choose|pick|take|stick\s+with|drop|cancel|postpone|"
+    r"switch|add|remove|include|make\s+it|say|settle\s+on|agree\s+on))\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+POLICY = re.compile(
+    r"\b(?:from\s+now\s+on|going\s+forward|from\s+today|from\s+here\s+on|as\s+of\s+(?:today|"
+    r"now|next\s+\w+)|that\s+is\s+final|final\s+answer|effective\s+(?:immediately|today)|"
+    r"no\s+more)\b",
+    re.IGNORECASE,
+)
+WE_WILL_NOT = re.compile(
+    r"\bwe\s+(?:will\s+not|are\s+not\s+going\s+to|shall\s+not|do\s+not|are\s+not)\s+(?!know\b|"
+    r"need\b|have\b|want\b|think\b|see\b|really\b|sure\b|going\b|quite\b|able\b|gonna\b)\w+",
+    re.IGNORECASE,
+)
+PROPOSAL = re.compile(
+    r"\b(?:i\s+(?:would\s+)?(?:suggest|propose|recommend)\s+(?:that\s+)?(?:we\s+)?|how\s+about\s+"
+    r"(?:we\s+)?|what\s+if\s+we\s+|why\s+do\s+not\s+we\s+|shall\s+we\s+|should\s+we\s+(?:just\s+)?|"
+    r"i\s+think\s+we\s+should\s+|we\s+should\s+(?:just\s+)?|let's\s+)(?P<rest>.+)",
+    re.IGNORECASE,
+)
+AGREE = re.compile(
+    r"^(?:agreed|i\s+agree|we\s+agree|sounds\s+good|good\s+idea|great\s+idea|yes,?\s+let's|"
+    r"let's\s+do\s+(?:that|it)|okay,?\s+let's|ok,?\s+let's|fine\s+by\s+me|deal|that\s+works|"
+    r"makes\s+sense|definitely|absolutely|perfect|excellent|fair\s+enough|good\s+call|"
+    r"yes,?\s+(?:definitely|absolutely|agreed|exactly|good\s+idea)|exactly)\b",
+    re.IGNORECASE,
+)
+NOT_DECIDED = re.compile(
+    r"\b(?:not|never|yet|if|whether|unless|before|until|when|need\s+to|have\s+to|should|could|"
+    r"might|maybe|perhaps)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+IN_MEETING = re.compile(
+    r"^(?:start|begin|move\s+on|meet|see|talk|discuss|keep\s+(?:that|this|it)\s+in\s+mind|"
+    r"take\s+a\s+break|wrap|get\s+(?:started|going|on)|go\s+(?:to|through|over|back|around|"
+    r"on|ahead)|have\s+a\s+look|look\s+at|think|hear|continue|recap|try|park|table|come\s+back|"
+    r"say\s+(?:hello|hi|goodbye|thanks)|not\s+worry|leave\s+(?:it|that))\b",
+    re.IGNORECASE,
+)
+AFTER_CUE = re.compile(r"^(?:to|that|on|we|we\s+will|we\s+are\s+going\s+to|\s)+", re.IGNORECASE)
+
+
+@dataclass
+class Decision:
+    """A decision and the sentence it is quoted from."""
+
+    text: str
+    sentence: Sentence
+    strength: float
+
+
+def _phrase(rest: str, verb: str = "") -> str:
+    """The decided matter as a short phrase: up to the clause end, at most 25 words."""
+    rest = AFTER_CUE.sub("", rest.strip())
+    end = CLAUSE_END.search(rest)
+    text = rest[: end.start()] if end and len(rest[: end.start()].split()) >= 3 else rest
+    return capitalise(clip_words(f"{verb} {text}".strip(" ,.;:"), 25)).rstrip(" ,.;:?!")
+
+
+def _agreed(sentences: list[Sentence], i: int) -> bool:
+    """Whether someone other than the proposer agrees within the next few sentences."""
+    who = sentences[i].speaker
+    for s in sentences[i + 1 : i + 5]:
+        if s.start - sentences[i].end > 45:
+            return False
+        if s.speaker != who:
+            return bool(AGREE.match(DISCOURSE.sub("", clean(s.text)) or clean(s.text)))
+    return False
+
+
+def _read(sentences: list[Sentence], i: int) -> Decision | None:
+    s = sentences[i]
+    text = expand(clean(s.text))
+    if len(content_words(text)) < 1 or DEFERRED.search(text) or VAGUE_WISH.search(text):
+        return None
+    m = EXPLICIT.search(text)
+    if (
+        m
+        and not NOT_DECIDED.search(text[: m.start()])
+        and not CONDITIONAL.search(text[: m.start()])
+    ):
+        rest = m.group("rest")
+        if len(content_words(rest)) >= 2:
+            return Decision(_phrase(rest), s, 0.9)
+    m = CHOICE.search(text)
+    if m and not text.rstrip().endswith("?") and not NOT_DECIDED.search(text[: m.start()]):
+        cue = m.group(0)[: len(m.group(0)) - len(m.group("rest"))]
+        verb = re.sub(r"^.*?\b(?:let's|let us|we\s+\w+(?:\s+going\s+to)?|so)\s+(?:just\s+)?", "",
+                      cue.strip(), flags=re.IGNORECASE)  # fmt: skip
+        if not IN_MEETING.match(verb) and len(content_words(m.group("rest"))) >= 1:
+            return Decision(_phrase(m.group("rest"), verb), s, 0.8)
+    if POLICY.search(text) and not CONDITIONAL.search(text):
+        if len(content_words(POLICY.sub("", text))) >= 2:
+            return Decision(_phrase(DISCOURSE.sub("", text)), s, 0.8)
+        before = sentences[i - 1] if i > 0 and sentences[i - 1].speaker == s.speaker else None
+        if before is not None:  # "That is final." confirms what was just said
+            return Decision(_phrase(DISCOURSE.sub("", expand(clean(before.text)))), before, 0.8)
+    m = WE_WILL_NOT.search(text)
+    if m and not CONDITIONAL.search(text[: m.start()]) and not text.rstrip().endswith("?"):
+        return Decision(_phrase(text[m.start() :]), s, 0.65)
+    m = PROPOSAL.search(text)
+    if (
+        m
+        and not CONDITIONAL.search(text[: m.start()])
+        and not IN_MEETING.match(m.group("rest"))
+        and len(content_words(m.group("rest"))) >= 2
+        and _agreed(sentences, i)
+    ):
+        return Decision(_phrase(m.group("rest")), s, 0.75)
+    return None
+
+
+def find_decisions(sentences: list[Sentence], lo: int = 0, hi: int | None = None) -> list[Decision]:
+    """Decisions said in sentences lo..hi, in order."""
+    found = []
+    for i in range(lo, len(sentences) if hi is None else hi):
+        decision = _read(sentences, i)
+        if decision is not None and len(content_words(decision.text)) >= 1:
+            found.append(decision)
+    return found
+
+
+def merge_decisions(decisions: list[Decision]) -> list[Decision]:
+    """One entry per decision: a restatement keeps the first, clearest wording."""
+    kept: list[Decision] = []
+    for d in sorted(decisions, key=lambda x: (x.sentence.start, x.sentence.index)):
+        twin = next((k for k in kept if similar(k.text, d.text) >= 0.6), None)
+        if twin is None:
+            kept.append(d)
+        elif d.strength > twin.strength:
+            twin.text, twin.strength = d.text, d.strength
+    return kept

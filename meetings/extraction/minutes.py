@@ -1,0 +1,93 @@
+"""The minutes of a meeting from its transcript: the deterministic extractors, merged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from .actions import ActionFinder, ActionItem, merge_items
+from .decisions import find_decisions, merge_decisions
+from .polish import polish_tasks
+from .questions import find_open_questions, merge_questions
+from .roster import Roster
+from .summary import summarise, title_of
+from .text import Sentence, quote_around, to_sentences, words
+
+# Long meetings are read in pieces of this many sentences; a piece may look ahead into the next
+# for replies, and items found in every piece are merged (restatements become one item).
+PIECE = 300
+
+
+def _anchor(sentence: Sentence, phrase: str) -> str | None:
+    """A word of `phrase` that occurs in the sentence, to centre a long quote on."""
+    lowered = sentence.text.lower()
+    for w in words(phrase):
+        if len(w) > 3 and w in lowered:
+            return w
+    return None
+
+
+def _quote(sentence: Sentence, phrase: str) -> str:
+    return quote_around(sentence.text, _anchor(sentence, phrase), 30)
+
+
+def _action_json(item: ActionItem) -> dict[str, Any]:
+    return {
+        "owner": item.owner,
+        "task": item.task,
+        "due": item.due.isoformat() if item.due else None,
+        "quote": _quote(item.sentence, item.task),
+        "start": item.sentence.start,
+        "confidence": item.confidence,
+    }
+
+
+def _attendees(team: Roster, sentences: list[Sentence]) -> list[str]:
+    spoke = {s.speaker for s in sentences}
+    present = [name for name in team.names if name in spoke]
+    if present or not sentences:
+        return present
+    return team.names or sorted({s.speaker for s in sentences if s.speaker})
+
+
+def extract_minutes(
+    segments: list[dict[str, Any]],
+    roster: list[dict[str, Any]],
+    meeting_date: dt.date,
+    time_zone: str = "UTC",
+    generate: Callable[..., str] | None = None,
+) -> dict[str, Any]:
+    """Title, attendees, summary, decisions, action items and open questions of a meeting."""
+    team = Roster(roster)
+    ordered = sorted(segments, key=lambda s: float(s.get("start") or 0.0))
+    speakers = [team.resolve_speaker(s.get("speaker")) or s.get("speaker") for s in ordered]
+    sentences = to_sentences(ordered, speakers)
+
+    finder = ActionFinder(sentences, team, meeting_date, time_zone)
+    decisions, questions = [], []
+    for lo in range(0, len(sentences), PIECE):
+        hi = min(lo + PIECE, len(sentences))
+        finder.scan(lo, hi)
+        decisions += find_decisions(sentences, lo, hi)
+    items = merge_items(finder.items)
+    polish_tasks(items, generate)
+    asked = {i.sentence.index for i in finder.items}
+    for lo in range(0, len(sentences), PIECE):
+        questions += find_open_questions(sentences, asked, lo, min(lo + PIECE, len(sentences)))
+    decisions = merge_decisions(decisions)
+    highlights = asked | {d.sentence.index for d in decisions}
+    return {
+        "title": title_of(sentences, meeting_date),
+        "attendees": _attendees(team, sentences),
+        "summary": summarise(sentences, highlights),
+        "decisions": [
+            {"text": d.text, "start": d.sentence.start, "quote": _quote(d.sentence, d.text)}
+            for d in decisions
+        ],
+        "action_items": [_action_json(i) for i in items],
+        "open_questions": [
+            {"text": q.text, "start": q.sentence.start, "quote": _quote(q.sentence, q.text)}
+            for q in merge_questions(questions)
+        ],
+    }

@@ -1,0 +1,123 @@
+"""Task phrases: the words after "I'll" or "can you", cut to a short imperative without the date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .dates import find_due
+from .lexicon import VERBS, base_form
+from .text import capitalise, clean, content_words, wordset
+
+CLAUSE_END = re.compile(
+    r"[.;!?]|,\s*(?=(?:but|so|because|since|which|or|and\s+(?:then\s+)?(?:i|we|you|he|she|they|"
+    r"it|that|there)|right|okay|ok|yeah|yes|alright|um|uh|if)\b)|\s(?=(?:but|because|since|"
+    r"so\s+that|so\s+we|so\s+i|so\s+you|whereas|although|though|unless|otherwise|cause|'cause)\b)",
+    re.IGNORECASE,
+)
+LEADING = re.compile(
+    r"^(?:(?:also|just|please|then|quickly|maybe|definitely|actually|first|still|now|"
+    r"go ahead and|try to|try and|make sure to|make sure i|be sure to|basically|really|um|uh|"
+    r"probably|certainly|personally|myself|both|all|kindly|possibly|the|be able to)\b[\s,]*)+",
+    re.IGNORECASE,
+)
+TRAILING = re.compile(
+    r"(?:[\s,]+(?:please|as well|too|for me|for us|then|okay|ok|right|yeah|if you can|"
+    r"if possible|if you could|thanks|thank you|again|now|first|also|for now|today|alright|"
+    r"all right|yes|sure|i think|i guess|and|or|so|but|the|a|an|to|of|with|for|on|in|at|by|from)"
+    r")+\s*$",
+    re.IGNORECASE,
+)
+PRONOUN_OBJECTS = wordset(
+    """
+    it that this them those these one him her something
+    """
+)
+LIGHT = wordset(
+    """
+    do have take set get make handle sort care ready up look deal done it that this them
+    those one something thing things first draft bit
+    """
+)
+TASK_LIMIT = 12
+
+
+@dataclass
+class Task:
+    """One task phrase, its due date and the words it was made from."""
+
+    text: str  # short imperative, capitalised
+    due: dt.date | None
+    source: str  # the piece of the sentence it comes from (for the quote anchor)
+    vague: bool  # "do that", "set it up": the task itself was said elsewhere
+
+
+def clause(rest: str) -> str:
+    """The rest of a sentence up to the end of its clause."""
+    m = CLAUSE_END.search(rest)
+    return rest[: m.start()] if m else rest
+
+
+def conjuncts(text: str) -> list[str]:
+    """ "run it by Friday and send a status email" → ["run it by Friday", "send a status email"]."""
+    verbs = "|".join(sorted(VERBS, key=len, reverse=True))
+    parts = re.split(rf",?\s+and\s+(?:also\s+|then\s+)?(?=(?:{verbs})\b)", text, flags=re.I)
+    return [p for p in parts if p.strip()]
+
+
+def _progressive(text: str) -> str:
+    """ "be working on X" → "work on X"; "be looking at" → "look at"."""
+    m = re.match(r"^(?:be\s+|been\s+)?(\w+ing)\b", text, re.IGNORECASE)
+    if m and (m.group(0).lower().startswith("be") or base_form(m.group(1)) in VERBS):
+        return base_form(m.group(1)) + text[m.end() :]
+    return text
+
+
+def is_vague(task: str) -> bool:
+    """Whether a task names nothing but a verb and pronouns ("do that", "email them")."""
+    named = content_words(task) - LIGHT
+    said = set(task.lower().split())
+    return not named or (len(named) <= 1 and bool(said & PRONOUN_OBJECTS))
+
+
+def shorten(text: str, limit: int = TASK_LIMIT) -> str:
+    """At most `limit` words, ending on a content word."""
+    parts = text.split()
+    if len(parts) > limit:
+        text = " ".join(parts[:limit])
+    for _ in range(3):
+        text = TRAILING.sub("", text).strip(" ,;:-")
+    return text
+
+
+def make_tasks(
+    rest: str, sentence: str, meeting_date: dt.date, time_zone: str, first_only: bool = False
+) -> list[Task]:
+    """Tasks in the words after a trigger; each with the due date said in its own words."""
+    piece = clause(clean(rest))
+    parts = conjuncts(piece)
+    if first_only:
+        parts = parts[:1]
+    tasks = []
+    for n, part in enumerate(parts):
+        due = find_due(part, meeting_date, time_zone)
+        if due is None and len(parts) == 1:
+            due = find_due(sentence, meeting_date, time_zone)
+            text = part
+        elif due is not None:
+            text = part[: due.start] + " " + part[due.end :]
+        else:
+            text = part
+        text = _progressive(LEADING.sub("", text.strip(" ,")).strip())
+        text = shorten(re.sub(r"\s{2,}", " ", text))
+        if not text or (n > 0 and is_vague(text)):
+            continue
+        tasks.append(Task(capitalise(text), due.date if due else None, part, is_vague(text)))
+    return tasks
+
+
+def first_verb_ok(task: str) -> bool:
+    """Whether a task starts like an imperative (a verb, or a phrase we kept verbatim)."""
+    first = task.split()[0].lower() if task.split() else ""
+    return first in VERBS or first.endswith(("ise", "ize", "ate", "fy"))
