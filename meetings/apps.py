@@ -5,7 +5,10 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
 
     def ready(self) -> None:
+        from celery.schedules import crontab
+
         from assistant import navigation
+        from assistant.models import Role
         from assistant.celery import app
 
         from . import tasks  # noqa: F401 - registers the meeting job kinds
@@ -14,3 +17,7 @@ class MeetingsConfig(AppConfig):
         navigation.register_profile_link("Your voice, so meetings show your name", "voice")
         app.conf.beat_schedule["purge-recordings"] = {
             "task": "meetings.purge_recordings", "schedule": 3600.0}
+        app.conf.beat_schedule["todo-digest"] = {
+            "task": "meetings.todo_digest", "schedule": crontab(hour=7, minute=0)}
+        navigation.register("My to-dos", "my-todos", order=5)
+        navigation.register("Team board", "todo-board", min_role=Role.MANAGER, order=20)

@@ -86,3 +86,78 @@ def _docx(meeting: Meeting, rows: list[dict]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+MINUTES_FORMATS = {
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "docx": FORMATS["docx"],
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+def _minutes_sections(meeting: Meeting, body: dict) -> list[tuple[str, list[str]]]:
+    """The minutes as (heading, lines), shared by every format."""
+    items = [f"{i.owner.display_name if i.owner else (i.owner_name or 'Unassigned')}: {i.task}"
+             + (f" (due {i.due:%d %b %Y})" if i.due else "")
+             for i in meeting.action_items.filter(status__in=["suggested", "accepted"])
+             .select_related("owner")]
+
+    def texts(key: str) -> list[str]:
+        return [x["text"] if isinstance(x, dict) else str(x) for x in body.get(key) or []]
+
+    return [("Attendees", [", ".join(body.get("attendees") or [])] if body.get("attendees")
+             else []),
+            ("Summary", texts("summary")), ("Decisions", texts("decisions")),
+            ("Action items", items), ("Open questions", texts("open_questions"))]
+
+
+def minutes_export(meeting: Meeting, body: dict, fmt: str) -> bytes:
+    title = body.get("title") or meeting.title
+    sections = _minutes_sections(meeting, body)
+    if fmt == "md":
+        out = [f"# {title}", "", f"*{meeting.held_on:%A %d %B %Y}*", ""]
+        for heading, lines in sections:
+            if lines:
+                out += [f"## {heading}", "", *(f"- {line}" for line in lines), ""]
+        return "\n".join(out).encode()
+    if fmt == "docx":
+        from docx import Document
+
+        document = Document()
+        document.add_heading(title, level=1)
+        document.add_paragraph(f"{meeting.held_on:%A %d %B %Y}")
+        for heading, lines in sections:
+            if lines:
+                document.add_heading(heading, level=2)
+                for line in lines:
+                    document.add_paragraph(line, style="List Bullet")
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+    if fmt == "pdf":
+        return _minutes_pdf(title, meeting, sections)
+    raise ValueError(f"Unknown minutes format {fmt!r}")
+
+
+def _minutes_pdf(title: str, meeting: Meeting, sections) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    # A Unicode font: names and quotes are not always Latin-1.
+    pdf.add_font("DejaVu", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.multi_cell(0, 6, f"{meeting.held_on:%A %d %B %Y}", new_x="LMARGIN", new_y="NEXT")
+    for heading, lines in sections:
+        if not lines:
+            continue
+        pdf.ln(3)
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.multi_cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 10)
+        for line in lines:
+            pdf.multi_cell(0, 6, f"• {line}", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -142,3 +142,156 @@ class VoiceProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Voice of {self.user}"
+
+
+class Minutes(models.Model):
+    """A meeting's minutes; the text lives in versions so no edit is ever lost."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    current = models.ForeignKey("MinutesVersion", on_delete=models.SET_NULL, null=True,
+                                related_name="+")
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting}"
+
+    @property
+    def edited_by_a_person(self) -> bool:
+        return bool(self.current and self.current.author_id)
+
+    @property
+    def newer_generated(self) -> "MinutesVersion | None":
+        """A generated version made after a person's edit, waiting to be looked at."""
+        if not self.current:
+            return None
+        return (self.versions.filter(author=None, created_at__gt=self.current.created_at)
+                .order_by("-created_at").first())
+
+
+class MinutesVersion(models.Model):
+    """One state of the minutes: generated (no author) or written by a person."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="versions")
+    body = models.JSONField(help_text="title, summary, decisions, open_questions, attendees")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ActionItem(models.Model):
+    """A to-do the meeting produced, waiting for a manager's review."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+        MERGED = "merged", "Merged"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    owner_name = models.CharField(max_length=120, blank=True,
+                                  help_text="Who the meeting named, as said.")
+    task = models.CharField(max_length=300)
+    due = models.DateField(null=True, blank=True)
+    quote = models.TextField(blank=True)
+    start = models.FloatField(null=True, blank=True)
+    confidence = models.FloatField(default=0.5)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUGGESTED)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "start"]
+
+    def __str__(self) -> str:
+        return self.task
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField()
+    quote = models.TextField(blank=True)
+    start = models.FloatField(null=True, blank=True)
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "start"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Todo(models.Model):
+    """Someone's to-do: accepted from a meeting, or assigned by a manager."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        BLOCKED = "blocked", "Blocked"
+        DONE = "done", "Done"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="todos")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="todos")
+    title = models.CharField(max_length=300)
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    action_item = models.OneToOneField(ActionItem, on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="todo")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "due", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TodoEvent(models.Model):
+    """A to-do's status change: daily reports and learning read this history."""
+
+    todo = models.ForeignKey(Todo, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=Todo.Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.todo} → {self.status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """A secret, revocable address for a person's to-do due dates in their calendar."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"

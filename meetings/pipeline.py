@@ -48,6 +48,9 @@ def meeting_transcribe(*, job: Job, progress: Progress) -> dict:
         status=Meeting.Status.READY, duration=info.duration,
         language=meeting.language or result.get("language") or "")
     services.transcript_ready_notify(meeting=meeting)
+    from .minutes import minutes_queue
+
+    minutes_queue(meeting=meeting, user=job.owner)
     return {"meeting": meeting.pk, "segments": len(segments), "language": result.get("language")}
 
 

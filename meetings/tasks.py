@@ -21,3 +21,17 @@ def enroll_voice(job, progress) -> dict:
     from .speakers import voice_compute
 
     return voice_compute(job=job, progress=progress)
+
+
+@job_task("meetings.minutes", queue="text")
+def minutes(job, progress) -> dict:
+    from .minutes import meeting_minutes
+
+    return meeting_minutes(job=job, progress=progress)
+
+
+@shared_task(name="meetings.todo_digest", ignore_result=True)
+def todo_digest() -> int:
+    from .todos import digest_send
+
+    return digest_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_speakers
+from . import views, views_speakers, views_todos
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
@@ -16,6 +16,21 @@ urlpatterns = [
     path("segments/<int:pk>/history/", views.segment_history, name="segment-history"),
     path("speakers/<int:pk>/rename/", views_speakers.speaker_rename, name="speaker-rename"),
     path("speakers/<int:pk>/merge/", views_speakers.speaker_merge, name="speaker-merge"),
+    path("<int:pk>/minutes/", views_todos.minutes_detail, name="minutes-detail"),
+    path("<int:pk>/minutes/regenerate/", views_todos.minutes_regenerate,
+         name="minutes-regenerate"),
+    path("<int:pk>/minutes/export/<str:fmt>/", views_todos.minutes_export,
+         name="minutes-export"),
+    path("minutes/versions/<int:pk>/use/", views_todos.minutes_version_use,
+         name="minutes-version-use"),
+    path("board/", views_todos.board, name="todo-board"),
+    path("board/items/<int:pk>/", views_todos.item_review, name="item-review"),
+    path("board/items/bulk/", views_todos.items_bulk, name="items-bulk"),
+    path("todos/", views_todos.my_todos, name="my-todos"),
+    path("todos/<int:pk>/status/", views_todos.todo_status, name="todo-status"),
+    path("todos/calendar/renew/", views_todos.calendar_renew, name="calendar-renew"),
+    path("todos/calendar/revoke/", views_todos.calendar_revoke, name="calendar-revoke"),
+    path("calendar/<str:token>.ics", views_todos.calendar_ics, name="calendar-ics"),
     path("voice/", views_speakers.voice, name="voice"),
     path("voice/delete/", views_speakers.voice_delete, name="voice-delete"),
 ]

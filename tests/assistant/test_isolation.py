@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 
 # Pages about the signed-in person only.
 OPEN = {"healthz", "invitation-accept", "profile", "organisation-new", "team-switch", "voice",
-        "voice-delete"}
+        "voice-delete", "calendar-renew", "calendar-revoke", "calendar-ics"}
 CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new", "jobs",
-                "worker-check", "meeting-list", "meeting-upload"}
+                "worker-check", "meeting-list", "meeting-upload", "todo-board", "items-bulk",
+                "my-todos"}
 # name → a function (world) → kwargs addressing an object of world.team
 OBJECT = {
     "job-detail": lambda w: {"pk": JobFactory(team=w.team).pk},
@@ -37,16 +38,40 @@ OBJECT = {
     "meeting-export": lambda w: {"pk": MeetingFactory(team=w.team).pk, "fmt": "json"},
     "segment-edit": lambda w: {"pk": SegmentFactory(meeting__team=w.team).pk},
     "segment-history": lambda w: {"pk": SegmentFactory(meeting__team=w.team).pk},
+    "minutes-detail": lambda w: {"pk": _minutes(w).meeting_id},
+    "minutes-regenerate": lambda w: {"pk": _minutes(w).meeting_id},
+    "minutes-export": lambda w: {"pk": _minutes(w).meeting_id, "fmt": "md"},
+    "minutes-version-use": lambda w: {"pk": _minutes(w).current_id},
+    "item-review": lambda w: {"pk": _minutes(w).meeting.action_items.first().pk},
+    "todo-status": lambda w: {"pk": _todo(w).pk},
     "speaker-rename": lambda w: {"pk": _speaker(w).pk},
     "speaker-merge": lambda w: {"pk": _speaker(w).pk},
 }
+def _minutes(w):
+    from meetings.minutes import minutes_store
+
+    meeting = MeetingFactory(team=w.team)
+    SegmentFactory(meeting=meeting)
+    minutes_store(meeting=meeting, result={
+        "title": "T", "action_items": [{"owner": None, "task": "Do it", "quote": "do it",
+                                        "start": 0.0}]})
+    return meeting.minutes
+
+
+def _todo(w):
+    from meetings.todos import todo_create
+
+    return todo_create(team=w.team, title="Do it", assignee=w.owner, due=None, by=w.owner)
+
+
 def _speaker(w):
     from meetings.models import Speaker
 
     return Speaker.objects.create(meeting=MeetingFactory(team=w.team), label="Speaker 1")
 
 
-POST_ONLY = {"speaker-rename", "speaker-merge", "job-cancel", "job-retry", "member-role", "member-remove", "invitation-revoke",
+POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-version-use",
+             "item-review", "todo-status", "job-cancel", "job-retry", "member-role", "member-remove", "invitation-revoke",
              "meeting-update", "meeting-delete", "meeting-retranscribe"}
 # Third-party URL trees with their own access control (allauth; the Django admin).
 SKIPPED_PREFIXES = ("accounts/", "django-admin/")
