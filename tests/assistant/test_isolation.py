@@ -71,8 +71,9 @@ def _speaker(w):
 
 
 POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-version-use",
-             "item-review", "todo-status", "job-cancel", "job-retry", "member-role", "member-remove", "invitation-revoke",
-             "meeting-update", "meeting-delete", "meeting-retranscribe"}
+             "item-review", "todo-status", "job-cancel", "job-retry", "member-role",
+             "member-remove", "invitation-revoke", "meeting-update", "meeting-delete",
+             "meeting-retranscribe"}
 # Third-party URL trees with their own access control (allauth; the Django admin).
 SKIPPED_PREFIXES = ("accounts/", "django-admin/")
 
