@@ -1,9 +1,12 @@
-"""The transcription job: check the file, transcribe in pieces, find speakers, save."""
+"""From a recording to speaker-attributed segments: one path for the web job and the CLI."""
 
 import logging
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from assistant.ai import SlotConfig
 from assistant.jobs import JobError, Progress
 from assistant.models import Job
 from assistant.slots import slot_config, speech_config
@@ -14,6 +17,54 @@ from .models import Meeting
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class Processed:
+    """What the audio gave: language, duration, speaker turns and who the speakers are."""
+
+    language: str
+    duration: float
+    segments: list[dict]
+    speakers: list[dict] = field(default_factory=list)
+
+
+def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
+                  language: str | None = None, hotwords: list[str] | None = None,
+                  voices: dict | None = None, num_speakers: int | None = None,
+                  checkpoint: dict | None = None,
+                  on_piece: Callable[[dict], None] | None = None,
+                  on_progress: Callable[[float, str], None] | None = None) -> Processed:
+    """Validate, decode, transcribe in resumable pieces, then diarize and name speakers.
+
+    Raises AudioRejected (with a message for a person) for files that are not usable audio.
+    """
+    from .audio import decode, decode_channels, validate
+    from .transcription import transcribe_recording
+
+    report = on_progress or (lambda fraction, stage: None)
+    report(0.01, "Checking the file")
+    info = validate(path)
+    wav = decode(path)
+    result = transcribe_recording(
+        wav, config=speech, language=language, hotwords=hotwords, checkpoint=checkpoint,
+        on_piece=on_piece,
+        on_progress=lambda f: report(0.05 + 0.8 * f, f"Transcribing {int(f * 100)} %"))
+    segments = [{**s, "language": s.get("language") or result.get("language")}
+                for s in result["segments"]]
+    speakers: list[dict] = []
+    if speaker is not None and segments:
+        report(0.88, "Finding speakers")
+        from .diarization import diarize
+
+        audio = decode_channels(path) if info.channels > 1 else wav
+        found = diarize(audio, segments, config=speaker, voices=voices or None,
+                        num_speakers=num_speakers)
+        centroids = found.get("centroids", {})
+        speakers = [{**s, "centroid": centroids.get(s["label"], [])} for s in found["speakers"]]
+        segments = found["segments"]
+    return Processed(result.get("language") or language or "", float(info.duration),
+                     segments, speakers)
+
+
 def roster_hotwords(meeting: Meeting) -> list[str]:
     """The names and terms Whisper should spell right: the team's people and glossary."""
     names = [m.user.display_name for m in meeting.team.memberships.select_related("user")]
@@ -22,69 +73,40 @@ def roster_hotwords(meeting: Meeting) -> list[str]:
 
 def meeting_transcribe(*, job: Job, progress: Progress) -> dict:
     """The body of the `meetings.transcribe` job (speech queue)."""
-    from .audio import AudioRejected, decode, validate
+    from .audio import AudioRejected
+    from .minutes import minutes_queue
+    from .selectors import enrolled_voices
 
-    try:
-        meeting = Meeting.objects.select_related("team").get(pk=job.params["meeting"],
-                                                             team=job.team)
-    except Meeting.DoesNotExist:
-        raise JobError("The meeting was deleted before it could be transcribed.") from None
+    meeting = Meeting.objects.select_related("team").filter(pk=job.params["meeting"],
+                                                            team=job.team).first()
+    if meeting is None:
+        raise JobError("The meeting was deleted before it could be transcribed.")
     if not meeting.has_audio:
         raise JobError("The recording was deleted, so there is nothing to transcribe.")
-    progress(1, stage="Checking the file")
+    voices, members = enrolled_voices(team=meeting.team)
     with _local_copy(meeting) as path:
         try:
-            info = validate(path)
-            wav = decode(path)
+            processed = process_audio(
+                path, speech=speech_config(team=meeting.team, language=meeting.language),
+                speaker=slot_config(team=meeting.team, kind="speaker"),
+                language=meeting.language or None, hotwords=roster_hotwords(meeting),
+                voices=voices, checkpoint=job.checkpoint.get("transcription"),
+                on_piece=lambda state: progress.checkpoint(transcription=state),
+                on_progress=lambda fraction, stage: progress(100 * fraction, stage=stage))
         except AudioRejected as exc:
             Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.FAILED)
             raise JobError(str(exc)) from None
-        result = _transcribe(meeting, wav, job, progress)
-    progress(90, stage="Finding speakers")
-    segments, speakers = _speakers(meeting, wav, result["segments"])
     progress(97, stage="Saving")
-    services.segments_replace(meeting=meeting, segments=segments, speakers=speakers)
+    speakers = [{**s, "member": members.get(s.get("member") or "")}
+                for s in processed.speakers]
+    services.segments_replace(meeting=meeting, segments=processed.segments, speakers=speakers)
     Meeting.objects.filter(pk=meeting.pk).update(
-        status=Meeting.Status.READY, duration=info.duration,
-        language=meeting.language or result.get("language") or "")
+        status=Meeting.Status.READY, duration=processed.duration,
+        language=meeting.language or processed.language)
     services.transcript_ready_notify(meeting=meeting)
-    from .minutes import minutes_queue
-
     minutes_queue(meeting=meeting, user=job.owner)
-    return {"meeting": meeting.pk, "segments": len(segments), "language": result.get("language")}
-
-
-def _transcribe(meeting: Meeting, wav, job: Job, progress: Progress) -> dict:
-    from .transcription import transcribe_recording
-
-    def on_piece(state: dict) -> None:
-        progress.checkpoint(transcription=state)
-
-    def on_progress(fraction: float) -> None:
-        progress(5 + 80 * fraction, stage=f"Transcribing {int(fraction * 100)} %")
-
-    config = speech_config(team=meeting.team, language=meeting.language)
-    return transcribe_recording(
-        wav, config=config, language=meeting.language or None,
-        hotwords=roster_hotwords(meeting), checkpoint=job.checkpoint.get("transcription"),
-        on_piece=on_piece, on_progress=on_progress)
-
-
-def _speakers(meeting: Meeting, wav, segments: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Speaker turns and who they are; without the diarization module, the plain segments."""
-    try:
-        from .diarization import diarize
-    except ImportError:
-        return segments, []
-    from .selectors import enrolled_voices
-
-    voices, members = enrolled_voices(team=meeting.team)
-    result = diarize(wav, segments, config=slot_config(team=meeting.team, kind="speaker"),
-                     voices=voices or None)
-    speakers = [{**s, "member": members.get(s.get("member")),
-                 "centroid": result.get("centroids", {}).get(s["label"], [])}
-                for s in result["speakers"]]
-    return result["segments"], speakers
+    return {"meeting": meeting.pk, "segments": len(processed.segments),
+            "speakers": len(processed.speakers), "language": processed.language}
 
 
 class _local_copy:

@@ -84,12 +84,12 @@ def voice_compute(*, job: Job, progress: Progress) -> dict:
     return {"profile": profile.pk, "seconds": round(len(wav) / 16000, 1)}
 
 
-def _embed(wav, *, team: Team):
-    config = slot_config(team=team, kind="speaker")
-    try:
-        from .diarization import enroll_voice
-    except ImportError:
-        from assistant.ai import embed_voice
+def embed_sample(wav, *, config):
+    """A voice embedding from an enrollment sample (silences trimmed, partials averaged)."""
+    from .diarization import enroll_voice
 
-        return embed_voice(config, wav)
     return enroll_voice(wav, config=config)
+
+
+def _embed(wav, *, team: Team):
+    return embed_sample(wav, config=slot_config(team=team, kind="speaker"))
