@@ -202,7 +202,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": VAR_DIR / "media"},
+        "OPTIONS": {"location": Path(os.getenv("MEDIA_DIR", VAR_DIR / "media"))},
     },
     "staticfiles": {
         "BACKEND": (
@@ -214,7 +214,7 @@ STORAGES = {
 }
 # Uploaded files are never published: there is no MEDIA_URL; views stream them
 # after a team check.
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.getenv("MEDIA_DIR", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Recordings: the largest upload and the longest audio accepted. A larger request
 # is refused with 413 before its body is read (assistant/limits.py).

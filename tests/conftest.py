@@ -60,3 +60,13 @@ def _fresh_cache(settings):
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+
+
+@pytest.fixture
+def workers(settings):
+    """workers.start("speech,text,default") → a real Celery worker on the test database."""
+    from tests.workers import Workers
+
+    pool = Workers(settings, JOB_STALE_AFTER=settings.JOB_STALE_AFTER)
+    yield pool
+    pool.stop_all()
