@@ -28,5 +28,6 @@ urlpatterns = [
     path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
     path("meetings/", include("meetings.urls")),
+    path("reports/", include("reports.urls")),
     path("django-admin/", admin.site.urls),
 ]
