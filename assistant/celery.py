@@ -30,12 +30,13 @@ def _configure() -> None:
     }
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         folder = settings.CELERY_BROKER_FOLDER
-        for sub in ("out", "processed"):
+        for sub in ("out", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         broker_options.update(
             data_folder_in=str(folder / "out"),
             data_folder_out=str(folder / "out"),
             processed_folder=str(folder / "processed"),
+            control_folder=str(folder / "control"),
             store_processed=False,
         )
     app.conf.update(
