@@ -37,13 +37,14 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
 
     Raises AudioRejected (with a message for a person) for files that are not usable audio.
     """
-    from .audio import decode, decode_channels, validate
+    from django.conf import settings
+
+    from .audio import decode_channels, load_recording
     from .transcription import transcribe_recording
 
     report = on_progress or (lambda fraction, stage: None)
     report(0.01, "Checking the file")
-    info = validate(path)
-    wav = decode(path)
+    info, wav = load_recording(path, max_duration=settings.MEETING_MAX_SECONDS)
     result = transcribe_recording(
         wav, config=speech, language=language, hotwords=hotwords, checkpoint=checkpoint,
         on_piece=on_piece,
@@ -61,8 +62,8 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
         centroids = found.get("centroids", {})
         speakers = [{**s, "centroid": centroids.get(s["label"], [])} for s in found["speakers"]]
         segments = found["segments"]
-    return Processed(result.get("language") or language or "", float(info.duration),
-                     segments, speakers)
+    return Processed(result.get("language") or language or "",
+                     float(result.get("duration") or len(wav) / 16000), segments, speakers)
 
 
 def roster_hotwords(meeting: Meeting) -> list[str]:
