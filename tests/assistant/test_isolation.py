@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assistant.models import Invitation, Membership
 from tests.factories import JobFactory, MeetingFactory, SegmentFactory
+from tests.reports import factories as reports_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,9 @@ OPEN = {"healthz", "invitation-accept", "profile", "organisation-new", "team-swi
         "voice-delete", "calendar-renew", "calendar-revoke", "calendar-ics"}
 CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new", "jobs",
                 "worker-check", "meeting-list", "meeting-upload", "todo-board", "items-bulk",
-                "my-todos"}
+                "my-todos", "draft-list", "draft-email", "draft-reply", "draft-feedback",
+                "draft-style", "report-today", "report-day", "report-team-day",
+                "report-team-week"}
 # name → a function (world) → kwargs addressing an object of world.team
 OBJECT = {
     "job-detail": lambda w: {"pk": JobFactory(team=w.team).pk},
@@ -46,6 +49,15 @@ OBJECT = {
     "todo-status": lambda w: {"pk": _todo(w).pk},
     "speaker-rename": lambda w: {"pk": _speaker(w).pk},
     "speaker-merge": lambda w: {"pk": _speaker(w).pk},
+    "draft-followup": lambda w: {"pk": MeetingFactory(team=w.team).pk},
+    "draft-detail": lambda w: {"pk": reports_factories.draft(w).pk},
+    "draft-stream": lambda w: {"pk": reports_factories.draft(w).pk},
+    "draft-stop": lambda w: {"pk": reports_factories.draft(w).pk},
+    "draft-send": lambda w: {"pk": reports_factories.draft(w).pk},
+    "draft-share": lambda w: {"pk": reports_factories.draft(w, "feedback").pk},
+    "draft-delete": lambda w: {"pk": reports_factories.draft(w).pk},
+    "report-detail": lambda w: {"pk": reports_factories.report(w).pk},
+    "report-submit": lambda w: {"pk": reports_factories.report(w).pk},
 }
 def _minutes(w):
     from meetings.minutes import minutes_store
@@ -73,7 +85,8 @@ def _speaker(w):
 POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-version-use",
              "item-review", "todo-status", "job-cancel", "job-retry", "member-role",
              "member-remove", "invitation-revoke", "meeting-update", "meeting-delete",
-             "meeting-retranscribe"}
+             "meeting-retranscribe", "draft-stop", "draft-share", "draft-delete",
+             "report-submit"}
 # Third-party URL trees with their own access control (allauth; the Django admin).
 SKIPPED_PREFIXES = ("accounts/", "django-admin/")
 

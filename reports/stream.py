@@ -1,0 +1,82 @@
+"""The page's live view of a draft: server-sent events relayed from the draft's row.
+
+The worker writes the growing text into the row; this relay reads it a few times a second and
+sends what is new, so it works the same with Redis or without (database cache, filesystem
+broker), and with any number of web processes. Events: `reset` (the whole text, first on every
+connection), `piece` (text to append), `done` (the final subject, body and note).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Iterator
+
+from asgiref.sync import sync_to_async
+
+from assistant.models import Job
+
+from .models import Draft
+
+POLL_S = 0.1
+MAX_S = 120.0  # the browser reconnects after this; each connection starts with a reset
+
+
+def event(name: str, data: dict) -> str:
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
+
+
+class Relay:
+    """Turns successive reads of a draft into the events the page has not seen yet."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+        self.sent: str | None = None
+        self.started = time.monotonic()
+
+    def step(self) -> tuple[list[str], bool]:
+        """One read of the row: (events to send, whether the stream is over)."""
+        draft = Draft.objects.filter(pk=self.pk).select_related("job").first()
+        if draft is None:
+            return [event("gone", {})], True
+        if draft.is_writing and draft.job and draft.job.status in Job.ENDED:
+            from .services import draft_finish_plain
+
+            draft_finish_plain(draft=draft, reason=f"the writing job {draft.job.status}")
+            draft.refresh_from_db()
+        chunks = []
+        if self.sent is None or not draft.body.startswith(self.sent):
+            chunks.append(event("reset", {"text": draft.body}))
+        elif draft.body != self.sent:
+            chunks.append(event("piece", {"text": draft.body[len(self.sent):]}))
+        self.sent = draft.body
+        if not draft.is_writing:
+            chunks.append(event("done", {"subject": draft.subject, "body": draft.body,
+                                         "note": draft.note, "status": draft.status}))
+            return chunks, True
+        return chunks, time.monotonic() - self.started > MAX_S
+
+
+def draft_events(pk: int) -> Iterator[str]:
+    """For WSGI servers (and the test client): a blocking loop."""
+    relay = Relay(pk)
+    while True:
+        chunks, over = relay.step()
+        yield from chunks
+        if over:
+            return
+        time.sleep(POLL_S)
+
+
+async def adraft_events(pk: int) -> AsyncIterator[str]:
+    """For ASGI (uvicorn): the same loop without holding a thread between reads."""
+    relay = Relay(pk)
+    step = sync_to_async(relay.step)
+    while True:
+        chunks, over = await step()
+        for chunk in chunks:
+            yield chunk
+        if over:
+            return
+        await asyncio.sleep(POLL_S)
