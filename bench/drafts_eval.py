@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
 import statistics
 import sys
@@ -36,10 +35,11 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.:/]*\d|\d")
 PLACEHOLDER = re.compile(r"\[[^\]\n]{0,40}\]|\{[a-z_ ]{1,30}\}|<[^>\n]{0,40}>|\bYour Name\b|"
                          r"\bRecipient\b|\bXX+\b|\bTBD\b", re.I)
-NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve twenty
-thirty forty fifty hundred thousand million first second third once twice half dozen""".split())
-DATE_WORDS = {w.lower() for w in (*MONTHS, *WEEKDAYS)} | set(
-    "today tomorrow yesterday tonight weekend week month year quarter".split())
+NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand",
+                "million", "first", "second", "third", "once", "twice", "half", "dozen"}
+DATE_WORDS = {w.lower() for w in (*MONTHS, *WEEKDAYS)} | {
+    "today", "tomorrow", "yesterday", "tonight", "weekend", "week", "month", "year", "quarter"}
 
 
 def django_setup() -> None:
@@ -96,8 +96,12 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split()).rstrip(".")
 
 
-def fact_present(fact: str, draft: str) -> bool:
-    """A given fact is in the draft: the text itself, or the day in any written form."""
+def fact_present(fact: str, draft: str, addressed: list[str] = ()) -> bool:
+    """A given fact is in the draft: the text itself, or the day in any written form. A
+    recipient is there when the greeting names them (in full, or by first name)."""
+    if fact in addressed:
+        greeting = draft.strip().split("\n\n")[1] if "\n\n" in draft else draft
+        return fact in greeting or fact.split()[0] + " " in greeting.replace(",", " ")
     if ISO.match(fact):
         day = dt.date.fromisoformat(fact)
         month = MONTHS[day.month - 1]
@@ -197,10 +201,161 @@ def quality(cases: list[dict[str, Any]], generate) -> list[dict[str, Any]]:
         draft = f"{the_plan.subject}\n\n{body}"
         rows.append({
             "id": case["id"], "kind": case["kind"], "draft": draft, "seconds": seconds,
-            "missing": [f for f in case["must_include"] if not fact_present(f, draft)],
+            "missing": [f for f in case["must_include"]
+                        if not fact_present(f, draft, case.get("to", []))],
             "repeat": has_repeat(draft), "placeholder": PLACEHOLDER.findall(draft),
             "invented": invented(case, draft, f"{the_plan.subject}\n{template}"),
             "model_parts": sum(o.source == "model" for o in outcomes),
             "reasons": [o.reason for o in outcomes if o.source != "model"],
             **fluency(body, case)})
     return rows
+
+
+# --- the report -----------------------------------------------------------------------------
+
+def _pct(rows: list[dict], test) -> str:
+    return f"{100 * sum(1 for r in rows if test(r)) / len(rows):.0f} %"
+
+
+def _median(values: list[float | None]) -> str:
+    values = [v for v in values if v is not None]
+    return f"{statistics.median(values):.2f} s" if values else "–"
+
+
+def quality_table(model: list[dict], plain: list[dict]) -> list[str]:
+    checks = [("every given fact appears", lambda r: not r["missing"]),
+              ("no sentence repeats", lambda r: not r["repeat"]),
+              ("no bracketed placeholder", lambda r: not r["placeholder"]),
+              ("no name, date or number that was not given", lambda r: not r["invented"])]
+    lines = ["| rate (goal 100 %) | model-assisted | template only |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {_pct(model, test)} | {_pct(plain, test)} |" for name, test in checks]
+    return lines
+
+
+def fluency_table(model: list[dict], plain: list[dict]) -> list[str]:
+    def avg(rows):
+        lengths = [n for r in rows for n in r["sentence_words"]]
+        return f"{statistics.mean(lengths):.1f}" if lengths else "–"
+
+    def distinct(rows, key):
+        return f"{len({r[key] for r in rows})} of {len(rows)}"
+
+    gaps = sum(len(r["reasons"]) + r["model_parts"] for r in model)
+    return [
+        "| fluency | model-assisted | template only |", "| --- | --- | --- |",
+        f"| greeting | {_pct(model, lambda r: r['greeting'])} | "
+        f"{_pct(plain, lambda r: r['greeting'])} |",
+        f"| purpose sentence (opening names the topic) | {_pct(model, lambda r: r['purpose'])} "
+        f"| {_pct(plain, lambda r: r['purpose'])} |",
+        f"| closing line | {_pct(model, lambda r: r['closing'])} | "
+        f"{_pct(plain, lambda r: r['closing'])} |",
+        "| all three | " + _pct(model, lambda r: r["greeting"] and r["purpose"] and r["closing"])
+        + " | " + _pct(plain, lambda r: r["greeting"] and r["purpose"] and r["closing"]) + " |",
+        f"| average words per prose sentence | {avg(model)} | {avg(plain)} |",
+        f"| distinct openings across cases | {distinct(model, 'opening')} | "
+        f"{distinct(plain, 'opening')} |",
+        f"| distinct closings across cases | {distinct(model, 'closing_line')} | "
+        f"{distinct(plain, 'closing_line')} |",
+        f"| sentences written by the model (rest: stock) | "
+        f"{sum(r['model_parts'] for r in model)} of {gaps} | 0 |",
+    ]
+
+
+def _arguments() -> str:
+    return " " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""
+
+
+def write_report(model: list[dict], plain: list[dict], times: dict | None, args) -> str:
+    from collections import Counter
+
+    from bench.__main__ import machine, versions
+
+    reasons = Counter(re.sub(r" \(.*", "", why) for r in model for why in r["reasons"])
+    out = [
+        "## Drafts (daily reports, emails, feedback)", "",
+        f"`.venv/bin/python -m bench.drafts_eval{_arguments()}` "
+        f"on {dt.date.today()}; {machine()}; {versions()}. Load average at the start "
+        f"{args.load[0]:.1f} (the machine was shared with other benchmarks). "
+        f"{len(model)} cases from `bench/drafting_cases/` "
+        f"({', '.join(f'{n} {k}' for k, n in Counter(r['kind'] for r in model).items())}).",
+        "", "Each case is drafted by the app's own composer and writer: facts placed by code, "
+        "the team's text model (embedded SmolLM2-135M-Instruct, transformers, "
+        f"{os.environ.get('MODEL_THREADS', '2')} thread(s)) writing one opening and one closing "
+        "sentence, each checked and replaced by the stock sentence when it fails. "
+        "The benchmark's checks are its own (not the app's): facts by normalised text (dates in "
+        "any written form; recipients by the greeting), repeats by normalised sentence, "
+        "placeholders by pattern, and every number, month, weekday, relative day or capitalised "
+        "word (not sentence-initial common words) must be in the case's inputs or the "
+        "template's own words.", "",
+        *quality_table(model, plain), "", *fluency_table(model, plain), "",
+        "Why the model's sentence was not used: "
+        + (", ".join(f"{why} ×{n}" for why, n in reasons.most_common()) or "–") + ".", "",
+    ]
+    if times:
+        runs = times["runs"]
+        out += [
+            f"### Timing: the production path ({len(runs)} emails, medians, model warm)", "",
+            "POST of the email form to uvicorn (web process, no models) → redirect → the "
+            "draft page (code's greeting is already in it) → the server-sent-event stream "
+            f"relayed from the database while a Celery `text` worker writes; broker: "
+            f"{times['broker']}. Load average {times['load'][0]:.1f} → {times['load'][1]:.1f}.",
+            "", "| measure | median | worst | target |", "| --- | --- | --- | --- |",
+            f"| first words on screen | {_median([r['first_words'] for r in runs])} | "
+            f"{max(r['first_words'] or 0 for r in runs):.2f} s | ≤ 1 s |",
+            f"| first word from the model | {_median([r['first_model_piece'] for r in runs])} | "
+            f"{max(r['first_model_piece'] or 0 for r in runs):.2f} s | – |",
+            f"| whole email | {_median([r['done'] for r in runs])} | "
+            f"{max(r['done'] or 0 for r in runs):.2f} s | ≤ 8 s |",
+            f"| warm-up draft (loads the model) | {times['warm_up']['done']:.1f} s | | |", "",
+            f"In-process writing time per draft (quality run, no broker or web): median "
+            f"{_median([r['seconds'] for r in model])}.", ""]
+    out += ["### Per case (model-assisted)", "", "| case | model sentences | opening | "
+            "problems |", "| --- | --- | --- | --- |"]
+    for r in model:
+        problems = "; ".join(filter(None, [
+            "missing " + ", ".join(r["missing"]) if r["missing"] else "",
+            "repeat" if r["repeat"] else "", "placeholder" if r["placeholder"] else "",
+            "invented " + ", ".join(r["invented"]) if r["invented"] else ""])) or "–"
+        out.append(f"| {r['id']} | {r['model_parts']} of 2 | {r['opening'][:90]} | {problems} |")
+    example = next(r for r in model if r["model_parts"])
+    plain_example = next(r for r in plain if r["id"] == example["id"])
+    out += ["", f"### One draft both ways ({example['id']})", "", "Model-assisted:", "",
+            "```", example["draft"], "```", "", "Template only:", "", "```",
+            plain_example["draft"], "```"]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--timing-runs", type=int, default=10)
+    parser.add_argument("--redis", default="", help="time with this Redis as broker")
+    args = parser.parse_args(argv)
+    args.load = os.getloadavg()
+    times = None
+    if not args.no_timing:
+        before = os.getloadavg()
+        from bench.drafts_timing import timing
+
+        times = timing(args.timing_runs, args.redis)
+        times["load"] = (before[0], os.getloadavg()[0])
+    else:
+        django_setup()
+    from assistant.slots import slot_config
+    from reports.prose import model_generate
+
+    cases = load_cases()
+    plain = quality(cases, None)
+    generate = model_generate(slot_config(team=None, kind="text"))
+    list(generate("Hello", 2, None))  # load the model before the clock starts
+    model = quality(cases, generate)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(write_report(model, plain, times, args))
+    print(RESULTS.read_text())
+    failed = [r["id"] for r in model if r["missing"] or r["repeat"] or r["placeholder"]
+              or r["invented"]]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

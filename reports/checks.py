@@ -41,7 +41,7 @@ quickly short brief agreed agree discussed discuss discussion covered cover deci
 step steps share sharing shared follow following followed follow-up know questions question
 missed miss wrong detail details happy glad help helpful talk reach contact hesitate reply
 feedback thoughts thought update updates writing write wrote wanted want hope hoping look
-looking forward hearing hear feel free message email mail note getting get touch great good
+looking forward hearing hear feel free message email mail note getting get touch
 work working team progress thing things regarding concerning input support supporting meeting
 meetings day report reporting recent recently keep kept posted loop need needs needed
 attention change changes correct incorrect clarify confirm confirmed add added sure fine
@@ -52,7 +52,9 @@ drop line reaching reached response respond responding answer answers useful wor
 mentioned hope hopefully clear clearer heads-up heads remind reminder overview matter matters
 issue issues concern concerns comment comments suggestion suggestions idea ideas welcome
 further unclear helps looks think tell give giving stand go going through gone session end
-side where things
+side where things see possible possibly require required provide information available
+availability assist assistance anytime clarification send sending sent ask asking asked
+way proceed
 """)
 
 NUMBER_WORDS = _set("""

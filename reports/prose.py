@@ -85,7 +85,7 @@ STEMS = {
     L.DAILY_REPORT: {L.FORMAL: "Please find", L.FRIENDLY: "Here is", L.BRIEF: "Here is"},
     L.FEEDBACK: {L.FORMAL: "I would like to", L.FRIENDLY: "I wanted to", L.BRIEF: "A few"},
 }
-ALLOWED = {L.DAILY_REPORT: ("today",)}  # the report is about that day
+ALLOWED: dict[str, tuple[str, ...]] = {}  # words a kind may use beyond its facts
 
 
 @dataclass
@@ -98,6 +98,71 @@ class Outcome:
     seconds: float = 0.0
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class _ModelText:
+    """One generation for the whole draft, read line by line: "Opening: …", "Closing: …".
+
+    One prompt instead of two halves the time the model spends reading its prompt, which is
+    most of the wait for its first word on two cores."""
+
+    def __init__(self, pieces: Iterator[str], label: str) -> None:
+        self.pieces = pieces
+        self.buffer = ""
+        self.label: str | None = label  # the line the stream is in, if any
+
+    def close(self) -> None:
+        """End the generation now (it joins the model's thread)."""
+        close = getattr(self.pieces, "close", None)
+        if close:
+            close()
+
+    def _more(self) -> bool:
+        try:
+            self.buffer += next(self.pieces)
+        except StopIteration:
+            return False
+        return True
+
+    def _next_line(self) -> bool:
+        """Move past the line the stream is in and the next line's label, if it has one
+        (a small model writes "Closing:", "Close:" or nothing at all)."""
+        if self.label is not None:
+            while "\n" not in self.buffer:
+                if not self._more():
+                    return False
+            self.buffer = self.buffer.split("\n", 1)[1]
+        while True:
+            self.buffer = self.buffer.lstrip("\n")
+            word = len(self.buffer) - len(self.buffer.lstrip(_LETTERS))
+            if word < len(self.buffer):
+                if self.buffer[word] == ":" and 2 <= word <= 12:
+                    self.buffer = self.buffer[word + 1:]
+                return True
+            if not self._more():
+                return bool(self.buffer)
+
+    def line(self, slot: str) -> Iterator[str]:
+        """The pieces of this slot's line as they come, up to its end."""
+        if self.label != slot:
+            if not self._next_line():
+                return
+            self.label = slot
+        while True:
+            if "\n" in self.buffer:
+                head, self.buffer = self.buffer.split("\n", 1)
+                self.label = None
+                if head:
+                    yield head
+                return
+            if self.buffer:
+                piece, self.buffer = self.buffer, ""
+                yield piece
+            elif not self._more():
+                return
+
+
 @dataclass
 class DraftWriter:
     plan: Plan
@@ -106,22 +171,32 @@ class DraftWriter:
     budget_s: float = MODEL_BUDGET_S
     clock: Callable[[], float] = time.monotonic
     text: str = ""
-    opening: str = ""  # the opening as used (model's or stock), for the closing's prompt
     outcomes: list[Outcome] = field(default_factory=list)
+    _model: _ModelText | None = None
+    _halt: threading.Event = field(default_factory=threading.Event)
 
     def __iter__(self) -> Iterator[Event]:
         deadline = self.clock() + self.budget_s
-        for index, part in enumerate(self.plan.parts):
-            if not part.is_prose:
-                yield from self._append(part.text)
-                continue
-            reason = self._why_not_model(deadline)
-            if reason:
-                self.outcomes.append(Outcome(part.slot, "stock", reason))
-                self.opening = part.text if part.slot == "opening" else self.opening
-                yield from self._append(part.text)
-                continue
-            yield from self._model_part(index, deadline)
+        # The model never runs past the budget, even while it reads its prompt.
+        timer = threading.Timer(self.budget_s, self._halt.set)
+        timer.daemon = True
+        timer.start()
+        try:
+            for index, part in enumerate(self.plan.parts):
+                if not part.is_prose:
+                    yield from self._append(part.text)
+                    continue
+                reason = self._why_not_model(deadline)
+                if reason:
+                    self.outcomes.append(Outcome(part.slot, "stock", reason))
+                    yield from self._append(part.text)
+                    continue
+                yield from self._model_part(index, deadline)
+        finally:
+            timer.cancel()
+            self._halt.set()
+            if self._model is not None:
+                self._model.close()
 
     def _why_not_model(self, deadline: float) -> str:
         if self.generate is None:
@@ -135,21 +210,29 @@ class DraftWriter:
             self.text += text
             yield ("append", text)
 
+    def _lines(self, slot: str, stem: str) -> _ModelText:
+        if self._model is None:
+            shots = "".join(f"Email: {what}\nOpening: {opening}\nClosing: {closing}\n\n"
+                            for what, opening, closing in EXAMPLES[self.plan.kind])
+            prompt = f"{HEADER}{shots}Email: {self.plan.topic}\n"
+            prompt += f"Opening: {stem}".rstrip() if slot == "opening" else "Closing:"
+            tokens = sum(MAX_TOKENS[p.slot] for p in self.plan.parts if p.is_prose) + 4
+            self._model = _ModelText(self.generate(prompt, tokens, self._halt), slot)
+        return self._model
+
     def _model_part(self, index: int, deadline: float) -> Iterator[Event]:
         part = self.plan.parts[index]
         started, before = self.clock(), self.text
         later = "".join(p.text for p in self.plan.parts[index + 1:] if not p.is_prose)
         check = ProseCheck(self.plan.given, earlier=sentences(before + "\n" + later),
                            allowed=ALLOWED.get(self.plan.kind, ()))
-        stem = STEMS[self.plan.kind][self.plan.tone] if part.slot == "opening" else ""
+        first = self._model is None
+        stem = STEMS[self.plan.kind][self.plan.tone] if part.slot == "opening" and first else ""
         yield from self._append(stem)
         written, problem = stem, ""
-        halt = threading.Event()
-        pieces = iter(())
         try:
-            pieces = self.generate(self._prompt(part.slot, stem), MAX_TOKENS[part.slot], halt)
-            for piece in pieces:
-                grown = (written + piece.split("\n")[0]) if written else piece.lstrip()
+            for piece in self._lines(part.slot, stem).line(part.slot):
+                grown = written + piece if written else piece.lstrip()
                 if end := SENTENCE_END.search(grown):
                     grown = grown[: end.end()]
                 yield from self._append(grown[len(written):])
@@ -160,16 +243,14 @@ class DraftWriter:
                     problem = "out of time"
                 else:
                     problem = check.partial_problem(written) if written else ""
-                if problem or end or "\n" in piece:
+                if problem or end:
                     break
         except Exception as exc:  # a model that fails to load or run: the stock sentence
             log.warning("the model failed on the %s: %s", part.slot, exc)
             problem, self.generate = f"the model failed ({exc})", None
-        finally:
-            halt.set()
-            close = getattr(pieces, "close", None)
-            if close:
-                close()
+        if problem in ("stopped", "out of time") or not any(
+                p.is_prose for p in self.plan.parts[index + 1:]):
+            self._halt.set()
         sentence, problem = ("", problem) if problem else check.sentence(written)
         seconds = self.clock() - started
         if problem:
@@ -177,19 +258,9 @@ class DraftWriter:
             sentence = part.text
         else:
             self.outcomes.append(Outcome(part.slot, "model", "", seconds))
-        if part.slot == "opening":
-            self.opening = sentence
         if self.text != before + sentence:
             self.text = before + sentence
             yield ("reset", self.text)
-
-    def _prompt(self, slot: str, stem: str) -> str:
-        shots = "".join(f"Email: {what}\nOpening: {opening}\nClosing: {closing}\n\n"
-                        for what, opening, closing in EXAMPLES[self.plan.kind])
-        head = f"{HEADER}{shots}Email: {self.plan.topic}\n"
-        if slot == "opening":
-            return f"{head}Opening: {stem}".rstrip()
-        return f"{head}Opening: {self.opening}\nClosing:"
 
 
 def write_all(plan: Plan, generate: Generate | None, **options) -> tuple[str, list[Outcome]]:
@@ -201,11 +272,12 @@ def write_all(plan: Plan, generate: Generate | None, **options) -> tuple[str, li
 
 
 def model_generate(config: Any) -> Generate:
-    """The team's text model as a Generate: one line at most, greedy, no repeated 3-grams."""
+    """The team's text model as a Generate: greedy, no repeated 3-grams, one email's lines."""
     from assistant.ai import generate
 
     def run(prompt: str, max_new_tokens: int, stop_event: threading.Event | None):
-        return generate(config, prompt, max_new_tokens=max_new_tokens, stop=["\n"],
+        return generate(config, prompt, max_new_tokens=max_new_tokens,
+                        stop=["\n\n", "\nEmail:"],
                         repetition_penalty=1.1, no_repeat_ngram_size=3, stop_event=stop_event)
 
     return run

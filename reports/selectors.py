@@ -86,12 +86,12 @@ class DayFacts:
     meetings: list[MeetingItems] = field(default_factory=list)
 
 
-def _status_at(todos: QuerySet[Todo], until: datetime) -> dict[int, str]:
-    """Each to-do's status at a moment, from its history (the last change before it)."""
-    status = {}
+def _status_at(todos: QuerySet[Todo], until: datetime) -> list[tuple[int, str]]:
+    """Each to-do's status at a moment, from its history, in the order they reached it."""
+    status: dict[int, tuple[datetime, str]] = {}
     for event in TodoEvent.objects.filter(todo__in=todos, at__lt=until).order_by("at", "pk"):
-        status[event.todo_id] = event.status
-    return status
+        status[event.todo_id] = (event.at, event.status)
+    return [(pk, s) for pk, (_, s) in sorted(status.items(), key=lambda kv: kv[1][0])]
 
 
 def day_facts(*, team: Team, member: User, day: date) -> DayFacts:
@@ -105,7 +105,7 @@ def day_facts(*, team: Team, member: User, day: date) -> DayFacts:
                                               status=Todo.Status.DONE)
                      .values_list("todo_id", flat=True))
     facts = DayFacts()
-    for pk, status in at_end.items():
+    for pk, status in at_end:
         if status == Todo.Status.DONE and pk in done_today:
             facts.done.append(titles[pk])
         elif status == Todo.Status.IN_PROGRESS:
