@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from . import triggers as tr
 from .addressing import addressee, delegated_to, subject_before, vocatives
+from .dates import find_due
 from .lexicon import (
     ACCEPT,
     CONDITIONAL,
@@ -24,13 +25,29 @@ from .lexicon import (
     REFUSE,
     STATE_AFTER_BE,
     VAGUE_WISH,
+    is_verb,
 )
 from .roster import Roster
 from .tasks import Task, clause, is_vague, make_tasks, shorten
-from .text import Sentence, capitalise, clean, clip_words, content_words, similar
+from .text import Sentence, capitalise, clean, clip_words, content_words, similar, wordset
 
 REPLY_WINDOW = 60.0  # seconds within which an answer still answers a request
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE_UNOWNED = 0.6
+# After a verb we do not know, these show it takes an object: "defrost the freezer".
+OBJECT_START = wordset(
+    "the a an my our your their this that these those some all every each his her its them it "
+    "him me us up out back down off"
+)
+# Only when they answer a request ("Sure, I can do that"): on their own, "I can…" and "let
+# me…" are mostly abilities and things done in the meeting itself.
+REPLY_ONLY = ("can",)
+# Verbs of having, being, perceiving and opining: "I'll have a coffee" is no task.
+NOT_TASK_VERBS = wordset(
+    "have be go come let say see know think want need like mean guess presume admit hope "
+    "wish bet suppose reckon feel try stay sit"
+)
+NEEDS_WHEN = ("let", "must")
 
 
 @dataclass
@@ -118,6 +135,8 @@ class ActionFinder:
         s = self.sentences[i]
         who = m.groupdict().get("who") or "me"
         owner = s.speaker if who.lower() == "me" else self.roster.resolve(who)
+        if owner not in self.roster.names:
+            return
         turn = [t for t in self.sentences[i : i + 3] if t.speaker == s.speaker]
         if any(p.search(tr.expand(t.text)) for t in turn for _, _, p in tr.FIRST):
             return  # "That's on me, I'll renew it": the commitment itself is the item
@@ -173,8 +192,13 @@ class ActionFinder:
                 if CONDITIONAL.search(prefix) or tr.PAST_REPORT.search(prefix):
                     continue
                 rest, conf = self._soften(m.group("rest"), confidence - self._hedged(prefix))
+                if re.search(r"\bjust\b", text[m.start() : m.start("rest") + 6]):
+                    conf -= 0.3  # "I'll just show you…": done on the spot, in the meeting
+                due = find_due(rest, self.meeting_date, self.time_zone)
+                when = due is not None or tr.AFTER_MEETING.search(rest) is not None
+                only = kind in REPLY_ONLY or (kind in NEEDS_WHEN and not when)
                 if rest:
-                    self._add(i, rest, s.speaker, conf, kind)
+                    self._add(i, rest, s.speaker, conf, kind, merge_only=only)
 
     def _third(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
         for m in tr.THIRD_PERSON.finditer(text):
@@ -197,11 +221,15 @@ class ActionFinder:
 
     def _ask(self, i: int, text: str, rest: str, at: int, confidence: float, kind: str) -> None:
         """A request or assignment: owned by the one named, else by whoever accepts it."""
+        if tr.WH_BEFORE.search(text[:at]) or (kind.startswith("you") and tr.RECEIVE.match(rest)):
+            return  # "what can you do…?" asks for ideas; "you'll get instructions" is no task
         delegated = delegated_to(rest, self.roster)
         if delegated:
             self._add(i, rest[delegated[1] :], delegated[0], confidence + 0.05, "delegated")
             return
         owner = addressee(text, self.roster, before=at + 40)
+        if kind == "you_must" and owner is None:
+            return  # "you have to press F8": generic "you", not an assignment
         reply, accepted = self._reply(i, owner)
         if accepted is False:
             return  # "No, sorry, I can't": refused
@@ -226,7 +254,8 @@ class ActionFinder:
             said = clean(s.text).lower().lstrip(" ,.")
             if REFUSE.match(said):
                 return s, False
-            return s, True if ACCEPT.match(said) else None
+            echo = len(said.split()) <= 6 and content_words(said) & content_words(asker.text)
+            return s, True if ACCEPT.match(said) or echo else None
         return None, None
 
     def _unknown(self, owner: str | None) -> tuple[str | None, ...]:
@@ -268,7 +297,8 @@ class ActionFinder:
         return 0.25 if HEDGE.search(text) else 0.0
 
     def _add(self, i: int, rest: str, owner: str | None, confidence: float, kind: str,
-             reply: Sentence | None = None, reply_from: str | None = None) -> None:  # fmt: skip
+             reply: Sentence | None = None, reply_from: str | None = None,
+             merge_only: bool = False) -> None:  # fmt: skip
         s = self.sentences[i]
         tasks = make_tasks(rest, s.text, self.meeting_date, self.time_zone)
         if not tasks:
@@ -283,7 +313,9 @@ class ActionFinder:
                 n == 0
                 and s.speaker in (owner, *self._unknown(owner))
                 and self._merge_into_request(i, task)
-            ):
+            ) or merge_only:
+                continue
+            if not _verbish(task.text):
                 continue
             item = self._item(owner, task, s, confidence, kind)
             if item is not None:
@@ -334,8 +366,17 @@ class ActionFinder:
         return False
 
     def _keep(self, item: ActionItem) -> None:
-        if item.confidence >= MIN_CONFIDENCE and content_words(item.task):
+        least = MIN_CONFIDENCE if item.owner else MIN_CONFIDENCE_UNOWNED
+        if item.confidence >= least and content_words(item.task):
             self.items.append(item)
+
+
+def _verbish(task: str) -> bool:
+    """Whether a task starts with a verb: a known one, or a word followed by its object."""
+    parts = task.lower().split()
+    if not parts or parts[0] in NOT_TASK_VERBS:
+        return False
+    return is_verb(parts[0]) or (len(parts) > 1 and parts[1] in OBJECT_START)
 
 
 def merge_items(items: list[ActionItem]) -> list[ActionItem]:

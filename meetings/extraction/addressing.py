@@ -19,6 +19,11 @@ AS_ROLE = re.compile(
     r"(?:you|your)\b",
     re.IGNORECASE,
 )
+NAME_YOU = re.compile(
+    r"(?:^|[,.;:]|\b(?:and|so|then|now|um|uh)\b)\s*(?P<who>(?:[\w'\-]+\s+){0,2}[\w'\-]+)\s+"
+    r"(?=you\s+(?:are|will|need|have|should|must|can|could)\b)",
+    re.IGNORECASE,
+)
 OBJECT_OF = re.compile(
     r"\b(?:ask|tell|get|have|remind|need|want|let)\s+(?P<who>(?:[\w'\-]+\s+){0,2}?[\w'\-]+)\s+to\s+"
     r"(?P<rest>\w)",
@@ -62,6 +67,10 @@ def vocatives(text: str, roster: Roster) -> list[tuple[str, int]]:
             name = _name_in(piece, roster)
             if name:
                 found.append((name, a))
+    for m in NAME_YOU.finditer(text):
+        name = _name_in(m.group("who"), roster)
+        if name and all(name != f for f, _ in found):
+            found.append((name, m.start("who")))
     for m in AS_ROLE.finditer(text):
         name = roster.resolve(m.group("role"))
         if name and all(name != f for f, _ in found):

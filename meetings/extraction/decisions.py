@@ -15,20 +15,24 @@ from .text import Sentence, capitalise, clean, clip_words, content_words, simila
 from .triggers import expand
 
 EXPLICIT = re.compile(
-    r"\b(?:(?:we|i)\s+(?:have\s+|had\s+)?(?:just\s+|all\s+|already\s+|now\s+|finally\s+)?"
-    r"(?:decided|agreed|settled|concluded|resolved|chose|opted)\s*(?:(?:that|on|upon|for|to)\b)?|"
+    r"\b(?:we\s+(?:have\s+|had\s+|are\s+)?(?:(?:just|all|already|now|finally|pretty\s+much|"
+    r"basically|more\s+or\s+less)\s+)*(?:decided|agreed|settled|concluded|resolved|chose|opted)"
+    r"\s*(?:(?:that|on|upon|for|to)\b)?|"
     r"it\s+(?:is|was|has\s+been)\s+(?:decided|agreed|settled)\s*(?:that\b)?|"
+    r"(?:the\s+)?(?:company|management|client|board|committee|customer)\s+(?:has\s+|have\s+|is\s+)?"
+    r"(?:decided|agreed)\s*(?:(?:that|on|to)\b)?|"
     r"(?:the|our|final)\s+decision\s+(?:is|was)\s*(?:that\b)?|"
-    r"^(?:decision|decided|agreed|resolved|conclusion)\s*[:\-–]|"
-    r"we\s+are\s+(?:all\s+)?agreed\s*(?:that|on)?)\s*(?P<rest>.*)",
+    r"^(?:decision|decided|agreed|resolved|conclusion)\s*[:\-–])\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
 CHOICE = re.compile(
-    r"\b(?:(?:we\s+(?:will|are\s+going\s+to|are|shall)\s+(?:just\s+|probably\s+)?|let\s+us\s+|"
-    r"let's\s+(?:just\s+)?|so\s+)(?:go|going)\s+(?:with|for)|we\s+(?:will\s+|are\s+going\s+to\s+)?"
-    r"(?:stick|stay)(?:ing)?\s+with|we\s+are\s+sticking\s+with|"
-    r"we\s+(?:will|are\s+going\s+to)\s+(?:use|adopt|keep|choose|pick|take|have|include|drop|"
-    r"cancel|postpone|move|switch|offer|charge|launch|ship|sell|target|make)|"
+    r"\b(?:(?:we\s+(?:will\s+|are\s+going\s+to\s+|are\s+|shall\s+)?(?:just\s+|probably\s+)?|"
+    r"let\s+us\s+|let's\s+(?:just\s+)?|so\s+)(?:go|going)\s+(?:with|for)|"
+    r"we\s+(?:will\s+|are\s+going\s+to\s+|are\s+)?(?:stick|stay)(?:ing)?\s+with|"
+    r"we\s+(?:will|are\s+going\s+to)\s+(?:be\s+)?(?:use|using|adopt|choose|pick|include|"
+    r"including|drop|cancel|postpone|switch|offer|charge|launch|ship|sell|selling|target|"
+    r"targeting)\b|"
+    r"let's\s+not\s+(?:bother\s+with|use|go\s+with|include|do)|"
     r"let's\s+(?:just\s+)?(?:use|adopt|keep|choose|pick|take|stick\s+with|drop|cancel|postpone|"
     r"switch|add|remove|include|make\s+it|say|settle\s+on|agree\s+on))\s*(?P<rest>.*)",
     re.IGNORECASE,
@@ -39,8 +43,14 @@ POLICY = re.compile(
     r"no\s+more)\b",
     re.IGNORECASE,
 )
+PLAN = re.compile(
+    r"\b(?:we\s+are\s+(?:planning|aiming|intending)\s+(?:to|for|on)|we\s+(?:aim|plan|intend)\s+to|"
+    r"(?:our|the)\s+(?:aim|goal|target|plan|objective)\s+(?:is|will\s+be)\s+(?:to\s+)?)\s*"
+    r"(?P<rest>.+)",
+    re.IGNORECASE,
+)
 WE_WILL_NOT = re.compile(
-    r"\bwe\s+(?:will\s+not|are\s+not\s+going\s+to|shall\s+not|do\s+not|are\s+not)\s+(?!know\b|"
+    r"\bwe\s+(?:will\s+not|are\s+not\s+going\s+to|shall\s+not)\s+(?:be\s+)?(?!know\b|"
     r"need\b|have\b|want\b|think\b|see\b|really\b|sure\b|going\b|quite\b|able\b|gonna\b)\w+",
     re.IGNORECASE,
 )
@@ -63,10 +73,16 @@ NOT_DECIDED = re.compile(
     re.IGNORECASE,
 )
 IN_MEETING = re.compile(
-    r"^(?:start|begin|move\s+on|meet|see|talk|discuss|keep\s+(?:that|this|it)\s+in\s+mind|"
+    r"^(?:(?:let's|just|maybe|now|quickly|first)\s+)*(?:start|begin|move\s+on|meet|see|talk|discuss|keep\s+(?:that|this|it)\s+in\s+mind|"
     r"take\s+a\s+break|wrap|get\s+(?:started|going|on)|go\s+(?:to|through|over|back|around|"
     r"on|ahead)|have\s+a\s+look|look\s+at|think|hear|continue|recap|try|park|table|come\s+back|"
-    r"say\s+(?:hello|hi|goodbye|thanks)|not\s+worry|leave\s+(?:it|that))\b",
+    r"say\s+(?:hello|hi|goodbye|thanks)|not\s+worry|leave\s+(?:it|that)|plug|unplug|pass|hand|"
+    r"introduce|do\s+(?:a|the)\s+(?:round|intro))\b",
+    re.IGNORECASE,
+)
+EARLIER = re.compile(
+    r"^(?:in|at|during)?\s*(?:the\s+|our\s+)?(?:last|previous|first)\s+(?:meeting|time|week|"
+    r"session)\s*,?\s*",
     re.IGNORECASE,
 )
 AFTER_CUE = re.compile(r"^(?:to|that|on|we|we\s+will|we\s+are\s+going\s+to|\s)+", re.IGNORECASE)
@@ -83,20 +99,25 @@ class Decision:
 
 def _phrase(rest: str, verb: str = "") -> str:
     """The decided matter as a short phrase: up to the clause end, at most 25 words."""
-    rest = AFTER_CUE.sub("", rest.strip())
+    rest = AFTER_CUE.sub("", EARLIER.sub("", rest.strip()))
     end = CLAUSE_END.search(rest)
     text = rest[: end.start()] if end and len(rest[: end.start()].split()) >= 3 else rest
     return capitalise(clip_words(f"{verb} {text}".strip(" ,.;:"), 25)).rstrip(" ,.;:?!")
 
 
-def _agreed(sentences: list[Sentence], i: int) -> bool:
+def _agreed(sentences: list[Sentence], i: int, strict: bool = False) -> bool:
     """Whether someone other than the proposer agrees within the next few sentences."""
     who = sentences[i].speaker
     for s in sentences[i + 1 : i + 5]:
         if s.start - sentences[i].end > 45:
             return False
         if s.speaker != who:
-            return bool(AGREE.match(DISCOURSE.sub("", clean(s.text)) or clean(s.text)))
+            said = clean(s.text)
+            short = len(said.split()) <= 12 and not re.search(r"\bnot\b|n't\b", said)
+            if AGREE.match(DISCOURSE.sub("", said) or said) or (short and AGREE.search(said)):
+                return True
+            plain = re.match(r"^(?:yes|yeah|yep|okay|ok|sure|right)[\s,.!]*$", said, re.I)
+            return bool(plain) and not strict
     return False
 
 
@@ -115,7 +136,7 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         if len(content_words(rest)) >= 2:
             return Decision(_phrase(rest), s, 0.9)
     m = CHOICE.search(text)
-    if m and not text.rstrip().endswith("?") and not NOT_DECIDED.search(text[: m.start()]):
+    if m and not NOT_DECIDED.search(text[: m.start()]):
         cue = m.group(0)[: len(m.group(0)) - len(m.group("rest"))]
         verb = re.sub(r"^.*?\b(?:let's|let us|we\s+\w+(?:\s+going\s+to)?|so)\s+(?:just\s+)?", "",
                       cue.strip(), flags=re.IGNORECASE)  # fmt: skip
@@ -127,6 +148,10 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         before = sentences[i - 1] if i > 0 and sentences[i - 1].speaker == s.speaker else None
         if before is not None:  # "That is final." confirms what was just said
             return Decision(_phrase(DISCOURSE.sub("", expand(clean(before.text)))), before, 0.8)
+    m = PLAN.search(text)
+    plan = m and not NOT_DECIDED.search(text[: m.start()]) and not text.rstrip().endswith("?")
+    if m and plan and len(content_words(m.group("rest"))) >= 2:
+        return Decision(_phrase(m.group("rest")), s, 0.6)
     m = WE_WILL_NOT.search(text)
     if m and not CONDITIONAL.search(text[: m.start()]) and not text.rstrip().endswith("?"):
         return Decision(_phrase(text[m.start() :]), s, 0.65)
@@ -136,7 +161,7 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         and not CONDITIONAL.search(text[: m.start()])
         and not IN_MEETING.match(m.group("rest"))
         and len(content_words(m.group("rest"))) >= 2
-        and _agreed(sentences, i)
+        and _agreed(sentences, i, strict=m.group(0).lower().startswith("let"))
     ):
         return Decision(_phrase(m.group("rest")), s, 0.75)
     return None
@@ -147,7 +172,7 @@ def find_decisions(sentences: list[Sentence], lo: int = 0, hi: int | None = None
     found = []
     for i in range(lo, len(sentences) if hi is None else hi):
         decision = _read(sentences, i)
-        if decision is not None and len(content_words(decision.text)) >= 1:
+        if decision is not None and len(content_words(decision.text)) >= 2:
             found.append(decision)
     return found
 

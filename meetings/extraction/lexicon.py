@@ -38,11 +38,11 @@ PROCEDURAL = re.compile(
     r"^(?:just\s+)?(?:share\s+(?:my|the|your)\s+screen|show\s+(?:you|us|everyone)|present\b|"
     r"go\s+(?:through|over|back|on|ahead|round|around|first|next)|start\s+(?:with|off|by)|"
     r"begin|move\s+on|skip|pass\s+(?:it|this|that|you|over)|hand\s+(?:it\s+)?over|"
-    r"stop\s+sharing|explain|tell\s+(?:me|you|us|everyone)|talk\s+(?:about|you|through)|say\b|"
+    r"stop\s+sharing|explain|tell\s+(?:me|you|us|everyone)|(?:talk|speak)\s+(?:a\s+(?:little\s+)?bit\s+)?(?:about|you|through)|start\s+again|say\b|"
     r"introduce|recap|read\s+(?:out|through|this|that)|scroll|switch\s+(?:to|over)|open\s+up|"
     r"wrap\s+(?:up|this)|finish\s+(?:up|this|off)|hear\b|see\b|notice|repeat|clarify|mute|"
-    r"unmute|speak\s+up|sit\b|think\b|guess|write\s+(?:that|this|it)\s+down|note\s+(?:that|"
-    r"this|it)|come\s+back\s+to|pull\s+up|bring\s+up|put\s+(?:it|this)\s+on\s+the\s+screen|"
+    r"unmute|speak\s+up|sit\b|think\b(?!\s+about\s+(?!it\b|that\b|this\b))|guess|write\s+(?:that|this|it)\s+down|note\s+(?:that|"
+    r"this|it)|come\s+back\s+to|pull\s+up|(?:bring|pull)\s+(?:it\s+|that\s+|this\s+)?up|put\s+(?:it|this)\s+on\s+the\s+screen|"
     r"have\s+a\s+look\s+(?:at\s+)?(?:this|that|here)|look\s+at\s+(?:this|that|here|the\s+"
     r"screen)|get\s+(?:this|that|it)\s+(?:up|going|started)|find\s+(?:it|that)\b|"
     r"let\s+you\s+know|love|like\b|enjoy|sum\s+up|summari[sz]e\s+(?:this|that|what)|"
@@ -51,7 +51,10 @@ PROCEDURAL = re.compile(
     r"scoot|jump\s+in|carry\s+on|keep\s+going|continue\b|get\s+back\s+to|remember\b|"
     r"imagine\b|believe\b|check\s+(?:we|everyone|you)\b|come\s+(?:to|on\s+to)\s+(?:that|this|it)|"
     r"do\s+(?:the|a|my)\s+(?:presentation|intro|introduction)|put\s+(?:it|this|that)\s+up|"
-    r"(?:be|get)\s+(?:going|back)\b)",
+    r"(?:be|get)\s+(?:going|back)\b|describe\b|cover\b|run\s+through|walk\s+(?:you\s+|us\s+)?"
+    r"through|give\s+(?:you|us)\b|do\s+(?:an|the)\s+(?:opening|intro)|take\s+(?:each|them|you)\b|"
+    r"go\s+into|start\s+(?:at|from)|load\s+(?:it\s+|this\s+|that\s+)?up|rub\s+(?:off|out|it)|"
+    r"erase|copy\s+(?:this|that|it)\s+down|take\s+(?:that|it)\s+back)",
     re.IGNORECASE,
 )
 ACCEPT = re.compile(

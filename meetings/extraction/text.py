@@ -11,7 +11,8 @@ WORD = re.compile(r"[A-Za-z0-9À-ÖØ-öø-ÿ]+(?:['’\-][A-Za-z0-9À-ÖØ-öø
 # A sentence ends at . ? ! (not inside a number like 12.50) followed by space.
 SENTENCE_END = re.compile(r"(?<=[.?!])[\"')\]]*\s+(?=\S)")
 FILLERS = re.compile(
-    r"\b(?:um+|uh+|erm+|er|ah+|hmm+|mm+|mm-hmm|uh-huh|you know|i mean|sort of|kind of|kinda|"
+    r"\b(?:um+|uh+|erm+|er|ah+|hmm+|mm+|mm-hmm|uh-huh|(?<!let )(?<!do )(?<!if )(?<!did )you know|"
+    r"i mean|sort of|kind of|kinda|"
     r"like,)\s*,?\s*",
     re.IGNORECASE,
 )
@@ -104,7 +105,7 @@ def to_sentences(segments: Iterable[dict], speakers: list[str | None]) -> list[S
 def clean(text: str) -> str:
     """Fillers and stutters removed, spacing and punctuation tidied."""
     text = FILLERS.sub("", text)
-    text = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "the the"
+    text = re.sub(r"\b([\w']+)(\s+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "the the"
     text = re.sub(r"\s+([,.?!;:])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
     text = re.sub(r"\s{2,}", " ", text).strip(" ,;:-")

@@ -27,17 +27,19 @@ FIRST_PERSON = [
     ("must", 0.5, r"\bi\s+(?:need|have|must|have\s+got|got)\s+to\s+(?P<rest>.+)"),
 ]  # fmt: skip
 REQUEST = [
-    ("ask", 0.75, r"\b(?:can|could|would|will)\s+you(?:\s+(?:please|also|maybe|just|quickly|"
-                  r"possibly|kindly|all|guys|two|then|both))*\s+(?:mind\s+)?(?P<rest>.+)"),
+    ("ask", 0.75, r"\b(?:can|could|will)\s+you(?:\s+(?:please|also|maybe|just|quickly|"
+                  r"possibly|kindly|all|guys|two|then|both))*\s+(?P<rest>.+)"),
+    ("would", 0.75, r"\bwould\s+you(?:\s+(?:all|guys|two|three|both|also))?\s+(?:please|kindly|"
+                    r"mind|be\s+able\s+to)\s+(?P<rest>.+)"),
     ("want", 0.75, r"\bi\s+(?:would\s+like|want|need)\s+you\s+to\s+(?P<rest>.+)"),
     ("please", 0.75, r"\bplease\s+(?:also\s+|just\s+|could\s+you\s+)?(?P<rest>(?!(?:the|a|an|i|"
                      r"we|you|it|this|that|be|note|not|do\s+not|let|thank|thanks|sir|guys|"
                      r"everyone|all)\b)[a-z][\w\-]+\b.+)"),
-    ("doyou", 0.55, r"\bdo\s+you\s+(?:want|mind)\s+to\s+(?P<rest>.+)"),
 ]  # fmt: skip
 SECOND_PERSON = [
-    ("you", 0.75, r"\byou\s+(?:will|are\s+going\s+to|need\s+to|have\s+to|must|will\s+need\s+to|"
-                  r"should)\s+(?P<rest>.+)"),
+    ("you", 0.75, r"\byou\s+(?:will|are\s+going\s+to)\s+(?!not\b|never\b)(?P<rest>.+)"),
+    ("you_must", 0.65, r"\byou\s+(?:need\s+to|have\s+to|must|will\s+need\s+to|should)\s+"
+                       r"(?P<rest>.+)"),
 ]  # fmt: skip
 GROUP_REQUEST = re.compile(
     r"\b(?:who\s+(?:can|could|will|wants\s+to|is\s+able\s+to)|(?:can|could)\s+(?:someone|"
@@ -47,9 +49,10 @@ GROUP_REQUEST = re.compile(
     re.IGNORECASE,
 )
 THIRD_PERSON = re.compile(
-    r"(?:^|\s)(?P<modal>will|is\s+going\s+to|are\s+going\s+to|is\s+to|needs\s+to|has\s+to|"
+    r"(?:^|\s)(?P<modal>will|is\s+going\s+to|are\s+going\s+to|going\s+to|is\s+to|needs\s+to|"
+    r"has\s+to|"
     r"should|can|owns|is\s+responsible\s+for|is\s+in\s+charge\s+of|is\s+handling|is\s+taking)"
-    r"\s+(?P<rest>.+)",
+    r"\s+(?=(?P<rest>.+))",
     re.IGNORECASE,
 )
 ANNOUNCE = re.compile(
@@ -60,8 +63,8 @@ ANNOUNCE = re.compile(
 NAME_TO = re.compile(r"^(?P<who>(?:[\w'\-]+\s+){0,2}?[\w'\-]+)\s+(?:to|will|should|is\s+to)\s+"
                      r"(?P<rest>.+)", re.IGNORECASE)  # fmt: skip
 OWNERSHIP = re.compile(
-    r"\b(?:that\s+is|this\s+is|it\s+is)\s+(?:on|with)\s+(?P<who>me|[A-Z][\w\-]+)\b|"
-    r"\bleave\s+(?:it|that|this)\s+(?:with|to)\s+me\b|\bi\s+(?:have\s+)?got\s+(?:this|that)\b",
+    r"\b(?:that\s+is|this\s+is|it\s+is)\s+(?:on|with)\s+(?P<who>me|[\w\-]+)\s*[.,!]|"
+    r"\bleave\s+(?:it|that|this)\s+(?:with|to)\s+me\b",
     re.IGNORECASE,
 )
 PAST_REPORT = re.compile(
@@ -70,6 +73,18 @@ PAST_REPORT = re.compile(
 )
 SEE_IF = re.compile(r"^see\s+(?:if|whether)\s+(?:i|we)\s+can\s+(?P<rest>.+)", re.IGNORECASE)
 TRY = re.compile(r"^(?:try|attempt)\s+(?:to|and)\s+", re.IGNORECASE)
+WH_BEFORE = re.compile(r"\b(?:what|how|why|where|when|which|who)\s+(?:\w+\s+)?$", re.IGNORECASE)
+AFTER_MEETING = re.compile(
+    r"\b(?:after\s+(?:the|this)\s+(?:meeting|call)|afterwards|later\s+(?:today|on|this)|offline|"
+    r"before\s+(?:the\s+)?next\s+(?:meeting|time|call)|by\s+next\s+(?:meeting|time)|for\s+(?:the\s+)?"
+    r"next\s+(?:meeting|time))\b",
+    re.IGNORECASE,
+)
+RECEIVE = re.compile(
+    r"^(?:get|have|receive|see|find|notice|hear|understand|reali[sz]e|know|love|like|need|want|"
+    r"be\s+(?:getting|receiving|hearing|seeing))\b",
+    re.IGNORECASE,
+)
 IMPERATIVE = re.compile(rf"^(?:please\s+)?(?P<rest>(?:{_VERB})\b.+)", re.IGNORECASE)
 
 
