@@ -307,6 +307,7 @@ class ActionFinder:
         if HEDGE.search(rest):
             confidence -= 0.25
         for n, task in enumerate(tasks):
+            task.text = self._without_vocative(task.text)
             if PROCEDURAL.match(task.text):
                 continue
             if (
@@ -322,6 +323,11 @@ class ActionFinder:
                 self._keep(item)
                 if n == 0 and (reply is not None or reply_from):
                     self._expect_reply(item, i, reply, reply_from)
+
+    def _without_vocative(self, task: str) -> str:
+        """ "Renew the permits, Nina" → "Renew the permits"."""
+        m = re.search(r",\s*([^,]{2,30})$", task)
+        return task[: m.start()] if m and self.roster.resolve(m.group(1)) else task
 
     def _item(
         self, owner: str | None, task: Task, s: Sentence, conf: float, kind: str

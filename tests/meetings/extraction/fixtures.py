@@ -243,7 +243,50 @@ SPRINT = Meeting(
     not_actions=["mockups", "apple pay", "staging"],
 )
 
-MEETINGS = {"kitchen": KITCHEN, "lab": LAB, "sprint": SPRINT}
+FESTIVAL = Meeting(
+    date=dt.date(2026, 4, 9),  # a Thursday
+    time_zone="Europe/Dublin",
+    roster=[
+        {"name": "Zhang Wei", "email": "zhang@festival.example"},
+        {"name": "Aoife Byrne", "email": "aoife@festival.example"},
+        {"name": "Mohammed Al-Rashid", "email": "mo@festival.example", "aliases": ["Mo"]},
+        {"name": "Björn Lindqvist", "email": "bjorn@festival.example"},
+    ],
+    lines=[
+        ("Aoife Byrne", "Right, this is the festival planning call. We have six weeks to go."),
+        ("Björn Lindqvist", "I booked the photographer last week, so that's done."),
+        ("Aoife Byrne", "Great. Could you take care of the street closure permits, Bjorn?"),
+        ("Björn Lindqvist", "Yeah, leave it with me. I'll file them by Monday."),
+        ("Mohammed Al-Rashid", "The caterer still hasn't sent a quote."),
+        ("Aoife Byrne", "Muhammad, can you chase the caterer for the quote by the 12th?"),
+        ("Mohammed Al-Rashid", "Will do."),
+        ("Zhang Wei", "We might need more chairs, I'm not sure."),
+        ("Aoife Byrne", "After the site visit we're going with the riverside venue."),
+        ("Zhang Wei", "Should we invite the mayor to open it? Let's decide that next time."),
+        ("Aoife Byrne", "Can someone book the sound system?"),
+        ("Zhang Wei", "I can do that. I'll book it tomorrow."),
+        (
+            "Aoife Byrne",
+            "And Zhang will send the volunteer schedule to everyone by the end of the month.",
+        ),  # fmt: skip
+        ("Mohammed Al-Rashid", "If it rains we would move everything indoors."),
+        ("Aoife Byrne", "I'll circulate the updated budget in two weeks."),
+        ("Björn Lindqvist", "Do we know how many stalls fit on the riverside path?"),
+        ("Aoife Byrne", "No idea yet."),
+        ("Aoife Byrne", "Okay, thanks all, talk soon."),
+    ],
+    actions=[
+        Expected("Björn Lindqvist", ("permits",), "2026-04-13"),
+        Expected("Mohammed Al-Rashid", ("caterer",), "2026-04-12"),
+        Expected("Zhang Wei", ("sound system",), "2026-04-10"),
+        Expected("Zhang Wei", ("volunteer schedule",), "2026-04-30"),
+        Expected("Aoife Byrne", ("budget",), "2026-04-23"),
+    ],
+    decisions=[("riverside venue",)],
+    not_actions=["photographer", "chairs", "mayor", "indoors", "stalls"],
+)
+
+MEETINGS = {"kitchen": KITCHEN, "lab": LAB, "sprint": SPRINT, "festival": FESTIVAL}
 
 CHATTER = [
     "The dashboard numbers looked stable all week.",

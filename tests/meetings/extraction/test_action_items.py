@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+
 from meetings.extraction import extract_minutes
 
 from .fixtures import MEETINGS, build_segments, evidence, find_item, minutes_of
@@ -286,3 +287,10 @@ def test_a_long_turn_is_quoted_in_at_most_thirty_words():
     assert len(item["quote"].split()) <= 30
     assert item["quote"] in long
     assert len(item["task"].split()) <= 12
+
+
+def test_the_task_leaves_out_the_name_of_the_person_addressed():
+    minutes = run([("Sam Rivera", "Could you renew the parking permits, Nina?")])
+    (item,) = minutes["action_items"]
+    assert item["owner"] == "Nina Petrova"
+    assert "nina" not in item["task"].lower()
