@@ -3,6 +3,7 @@ import mimetypes
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assistant.models import Role
@@ -88,7 +89,11 @@ def meeting_status(request, pk: int):
     response = render(request, "meetings/partials/processing.html", {"meeting": meeting})
     if meeting.job is None or meeting.job.has_ended:
         response.status_code = 286
-        if meeting.status == Meeting.Status.READY:
+        # On the meeting's own page, reload to show the transcript; elsewhere the
+        # partial's link to it is enough.
+        on_its_page = reverse("meeting-detail", args=[meeting.pk]) in (
+            request.headers.get("HX-Current-URL") or "")
+        if meeting.status == Meeting.Status.READY and on_its_page:
             response["HX-Refresh"] = "true"
     return response
 

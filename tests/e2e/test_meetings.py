@@ -95,7 +95,10 @@ def test_upload_to_named_transcript_to_accepted_todos(mic_browser, live_server, 
     page.locator("#upload-date").fill("2026-11-18")
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("is being processed")).to_be_visible()
-    page.get_by_role("link", name=re.compile("Open the transcript")).click(timeout=240_000)
+    wait_for(lambda: Meeting.objects.filter(status__in=["ready", "failed"]).exists(), 300,
+             "the meeting to be transcribed")
+    assert Meeting.objects.get().status == "ready", Meeting.objects.get().job.error
+    page.get_by_role("link", name=re.compile("Open the transcript")).click()
 
     # The enrolled voice is named; a word click seeks the player.
     expect(page.locator(".transcript .chip", has_text="Nina Petrova").first).to_be_visible()

@@ -188,6 +188,13 @@ def test_status_partial_stops_polling_when_done(world, client_for, meeting):
 
     meeting.job = JobFactory(team=world.team, status=Job.Status.SUCCEEDED)
     meeting.save()
-    response = client_for(world.teammate).get(reverse("meeting-status", args=[meeting.pk]))
-    assert response.status_code == 286
-    assert response["HX-Refresh"] == "true"
+    client = client_for(world.teammate)
+    url = reverse("meeting-status", args=[meeting.pk])
+    on_page = client.get(url, HTTP_HX_REQUEST="true",
+                         HTTP_HX_CURRENT_URL="http://x" + reverse("meeting-detail",
+                                                                   args=[meeting.pk]))
+    assert on_page.status_code == 286 and on_page["HX-Refresh"] == "true"
+    elsewhere = client.get(url, HTTP_HX_REQUEST="true",
+                           HTTP_HX_CURRENT_URL="http://x" + reverse("meeting-list"))
+    assert elsewhere.status_code == 286 and "HX-Refresh" not in elsewhere
+    assert "Open the transcript" in elsewhere.content.decode()
