@@ -42,6 +42,7 @@ OBJECT_START = wordset(
 # Only when they answer a request ("Sure, I can do that"): on their own, "I can…" and "let
 # me…" are mostly abilities and things done in the meeting itself.
 REPLY_ONLY = ("can",)
+POLITE = ("ask", "would", "want", "please", "ifyou", "imperative")
 # Verbs of having, being, perceiving and opining: "I'll have a coffee" is no task.
 NOT_TASK_VERBS = wordset(
     "have be go come let say see know think want need like mean guess presume admit hope "
@@ -304,8 +305,8 @@ class ActionFinder:
         if not tasks:
             return
         owner = owner if owner in self.roster.names else None
-        if HEDGE.search(rest):
-            confidence -= 0.25
+        if HEDGE.search(rest):  # in a request, "maybe" is mostly politeness
+            confidence -= 0.1 if kind in POLITE else 0.25
         for n, task in enumerate(tasks):
             task.text = self._without_vocative(task.text)
             if PROCEDURAL.match(task.text):
@@ -380,7 +381,7 @@ class ActionFinder:
 def _verbish(task: str) -> bool:
     """Whether a task starts with a verb: a known one, or a word followed by its object."""
     parts = task.lower().split()
-    if not parts or parts[0] in NOT_TASK_VERBS:
+    if not parts or (parts[0] in NOT_TASK_VERBS and " ".join(parts[:3]) != "come up with"):
         return False
     return is_verb(parts[0]) or (len(parts) > 1 and parts[1] in OBJECT_START)
 

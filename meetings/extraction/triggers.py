@@ -32,6 +32,7 @@ REQUEST = [
     ("would", 0.75, r"\bwould\s+you(?:\s+(?:all|guys|two|three|both|also))?\s+(?:please|kindly|"
                     r"mind|be\s+able\s+to)\s+(?P<rest>.+)"),
     ("want", 0.75, r"\bi\s+(?:would\s+like|want|need)\s+you\s+to\s+(?P<rest>.+)"),
+    ("ifyou", 0.7, r"\bif\s+you\s+could\s+(?:please\s+|maybe\s+|just\s+|also\s+)*(?P<rest>.+)"),
     ("please", 0.75, r"\bplease\s+(?:also\s+|just\s+|could\s+you\s+)?(?P<rest>(?!(?:the|a|an|i|"
                      r"we|you|it|this|that|be|note|not|do\s+not|let|thank|thanks|sir|guys|"
                      r"everyone|all)\b)[a-z][\w\-]+\b.+)"),
