@@ -1,7 +1,6 @@
 """Meetings in the browser, with a real worker: upload → transcript → speakers → to-dos,
 and recording with Chromium's fake microphone (kept in IndexedDB across a reload)."""
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -11,7 +10,7 @@ from playwright.sync_api import expect
 
 from assistant.models import Role
 from meetings.models import ActionItem, Meeting, VoiceProfile
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+from tests.e2e.conftest import sign_in
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.workers import wait_for
 
@@ -26,31 +25,6 @@ def _wav(source: Path, folder: Path) -> Path:
     subprocess.run(["sox", str(source), "-r", "48000", "-c", "1", "-b", "16", str(out)],
                    check=True)
     return out
-
-
-@pytest.fixture
-def mic_browser(tmp_path):
-    """A Chromium whose microphone plays the file that `mic_browser(path)` names."""
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browsers = []
-
-        def launch(wav: Path):
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-                *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={wav}",
-                "--autoplay-policy=no-user-gesture-required"])
-            browsers.append(browser)
-            return browser
-
-        yield launch
-        for browser in browsers:
-            browser.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def _page(browser, live_server, user=None):
