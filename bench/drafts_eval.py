@@ -261,6 +261,35 @@ def fluency_table(model: list[dict], plain: list[dict]) -> list[str]:
     ]
 
 
+def timing_section(times: dict, model: list[dict]) -> list[str]:
+    settings = times["settings"]
+    first = next(iter(settings.values()))
+    out = [f"### Timing: the production path ({len(first['runs'])} emails per setting, "
+           "model warm)", "",
+           "POST of the email form to uvicorn (web process, no models) → redirect → the draft "
+           "page (code's greeting is already in it) → the server-sent-event stream relayed from "
+           "the database while one Celery `text` worker writes; broker: "
+           f"{times['broker']}. Medians, worst in brackets.", "",
+           "| worker's MODEL_THREADS | load average | first words on screen (≤ 1 s) | first word "
+           "from the model | whole email (≤ 8 s) | model sentences kept | warm-up draft |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for threads, result in settings.items():
+        runs = result["runs"]
+        kept = sum(p["source"] == "model" for r in runs for p in r["outcome"].get("parts", []))
+        total = sum(len(r["outcome"].get("parts", [])) for r in runs)
+
+        def cell(key: str, runs=runs) -> str:
+            worst = max((r[key] or 0) for r in runs)
+            return f"{_median([r[key] for r in runs])} ({worst:.2f} s)"
+
+        out.append(f"| {threads} | {result['load'][0]:.1f} → {result['load'][1]:.1f} | "
+                   f"{cell('first_words')} | {cell('first_model_piece')} | {cell('done')} | "
+                   f"{kept} of {total} | {result['warm_up']['done']:.1f} s |")
+    out += ["", "In-process writing time per draft (the quality run below; no broker, no web): "
+            f"median {_median([r['seconds'] for r in model])}.", ""]
+    return out
+
+
 def _arguments() -> str:
     return " " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""
 
@@ -280,7 +309,8 @@ def write_report(model: list[dict], plain: list[dict], times: dict | None, args)
         f"({', '.join(f'{n} {k}' for k, n in Counter(r['kind'] for r in model).items())}).",
         "", "Each case is drafted by the app's own composer and writer: facts placed by code, "
         "the team's text model (embedded SmolLM2-135M-Instruct, transformers, "
-        f"{os.environ.get('MODEL_THREADS', '2')} thread(s)) writing one opening and one closing "
+        f"{args.quality_threads or os.environ.get('MODEL_THREADS', '2')} thread(s)) writing "
+        "one opening and one closing "
         "sentence, each checked and replaced by the stock sentence when it fails. "
         "The benchmark's checks are its own (not the app's): facts by normalised text (dates in "
         "any written form; recipients by the greeting), repeats by normalised sentence, "
@@ -292,23 +322,7 @@ def write_report(model: list[dict], plain: list[dict], times: dict | None, args)
         + (", ".join(f"{why} ×{n}" for why, n in reasons.most_common()) or "–") + ".", "",
     ]
     if times:
-        runs = times["runs"]
-        out += [
-            f"### Timing: the production path ({len(runs)} emails, medians, model warm)", "",
-            "POST of the email form to uvicorn (web process, no models) → redirect → the "
-            "draft page (code's greeting is already in it) → the server-sent-event stream "
-            f"relayed from the database while a Celery `text` worker writes; broker: "
-            f"{times['broker']}. Load average {times['load'][0]:.1f} → {times['load'][1]:.1f}.",
-            "", "| measure | median | worst | target |", "| --- | --- | --- | --- |",
-            f"| first words on screen | {_median([r['first_words'] for r in runs])} | "
-            f"{max(r['first_words'] or 0 for r in runs):.2f} s | ≤ 1 s |",
-            f"| first word from the model | {_median([r['first_model_piece'] for r in runs])} | "
-            f"{max(r['first_model_piece'] or 0 for r in runs):.2f} s | – |",
-            f"| whole email | {_median([r['done'] for r in runs])} | "
-            f"{max(r['done'] or 0 for r in runs):.2f} s | ≤ 8 s |",
-            f"| warm-up draft (loads the model) | {times['warm_up']['done']:.1f} s | | |", "",
-            f"In-process writing time per draft (quality run, no broker or web): median "
-            f"{_median([r['seconds'] for r in model])}.", ""]
+        out += timing_section(times, model)
     out += ["### Per case (model-assisted)", "", "| case | model sentences | opening | "
             "problems |", "| --- | --- | --- | --- |"]
     for r in model:
@@ -330,23 +344,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--timing-runs", type=int, default=10)
     parser.add_argument("--redis", default="", help="time with this Redis as broker")
+    parser.add_argument("--threads", default="2,1",
+                        help="the worker's MODEL_THREADS settings to time, comma-separated")
+    parser.add_argument("--quality-threads", type=int, default=0,
+                        help="model threads for the in-process quality run (default: env)")
     args = parser.parse_args(argv)
     args.load = os.getloadavg()
     times = None
     if not args.no_timing:
-        before = os.getloadavg()
         from bench.drafts_timing import timing
 
-        times = timing(args.timing_runs, args.redis)
-        times["load"] = (before[0], os.getloadavg()[0])
+        times = timing(args.timing_runs, args.redis, tuple(args.threads.split(",")))
     else:
         django_setup()
+    from assistant.ai import SlotConfig
     from assistant.slots import slot_config
     from reports.prose import model_generate
 
     cases = load_cases()
     plain = quality(cases, None)
-    generate = model_generate(slot_config(team=None, kind="text"))
+    config = slot_config(team=None, kind="text")
+    if args.quality_threads:
+        config = SlotConfig(kind="text", params={**config.params,
+                                                 "threads": args.quality_threads})
+    generate = model_generate(config)
     list(generate("Hello", 2, None))  # load the model before the clock starts
     model = quality(cases, generate)
     RESULTS.parent.mkdir(exist_ok=True)

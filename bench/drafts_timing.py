@@ -53,11 +53,16 @@ class Stack:
 
     def stop(self) -> None:
         import signal
+        import subprocess
 
         for process in self.processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:  # a warm shutdown that does not end
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
 
 
 class Browser:
@@ -113,8 +118,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def timing(runs: int, redis_url: str = "") -> dict[str, Any]:
-    """Drafts started by POST, read back through the page and its event stream."""
+def timing(runs: int, redis_url: str = "", threads: tuple[str, ...] = ("",)) -> dict[str, Any]:
+    """Drafts started by POST, read back through the page and its event stream; once per
+    MODEL_THREADS setting of the worker ("" leaves the environment's)."""
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="drafts-bench-"))
@@ -125,23 +131,36 @@ def timing(runs: int, redis_url: str = "") -> dict[str, Any]:
     from django.test import Client
 
     from assistant.models import Membership, Organisation, Role, Team, User
+    from reports.models import Draft
 
-    stack.start()
-    try:
-        org = Organisation.objects.create(name="Bench")
-        team = Team.objects.create(organisation=org, name="Bench", slug="bench")
-        user = User.objects.create_user("jonas@example.com", "x", name="Jonas Berg")
-        Membership.objects.create(user=user, team=team, role=Role.EMPLOYEE)
-        client = Client()
-        client.force_login(user)
-        browser = Browser(f"http://127.0.0.1:{stack.port}", client.cookies["sessionid"].value)
-        _wait_for_web(browser)
-        emails = [c for c in load_cases() if c["kind"] == "email"]
-        results = [_one_draft(browser, emails[i % len(emails)]) for i in range(runs + 1)]
-        return {"warm_up": results[0], "runs": results[1:], "broker": "Redis" if redis_url
-                else "filesystem (Kombu, 1 s polling)"}
-    finally:
-        stack.stop()
+    out: dict[str, Any] = {"broker": "Redis" if redis_url else "filesystem (Kombu, 1 s polling)",
+                           "settings": {}}
+    for setting in threads:
+        stack.env["MODEL_THREADS"] = setting or os.environ.get("MODEL_THREADS", "2")
+        stack.start()
+        try:
+            if not Team.objects.exists():
+                org = Organisation.objects.create(name="Bench")
+                team = Team.objects.create(organisation=org, name="Bench", slug="bench")
+                user = User.objects.create_user("jonas@example.com", "x", name="Jonas Berg")
+                Membership.objects.create(user=user, team=team, role=Role.EMPLOYEE)
+            client = Client()
+            client.force_login(User.objects.get())
+            browser = Browser(f"http://127.0.0.1:{stack.port}",
+                              client.cookies["sessionid"].value)
+            _wait_for_web(browser)
+            emails = [c for c in load_cases() if c["kind"] == "email"]
+            load = os.getloadavg()[0]
+            results = [_one_draft(browser, emails[i % len(emails)]) for i in range(runs + 1)]
+            for result in results:
+                result["outcome"] = Draft.objects.get(pk=result.pop("pk")).outcome
+            out["settings"][stack.env["MODEL_THREADS"]] = {
+                "warm_up": results[0], "runs": results[1:],
+                "load": (load, os.getloadavg()[0])}
+        finally:
+            stack.stop()
+            stack.processes.clear()
+    return out
 
 
 def _wait_for_web(browser: Browser) -> None:
@@ -176,9 +195,11 @@ def _one_draft(browser: Browser, case: dict[str, Any]) -> dict[str, Any]:
             done, body = now, data["body"]
             break
     return {"case": case["id"], "first_words": first_words, "first_model_piece": first_piece,
-            "done": done, "body": body}
+            "done": done, "body": body, "pk": int(location.rstrip("/").rsplit("/", 1)[1])}
 
 
 if __name__ == "__main__":
-    for row in timing(int(sys.argv[1]) if sys.argv[1:] else 3)["runs"]:
-        print({k: v for k, v in row.items() if k != "body"})
+    found = timing(int(sys.argv[1]) if sys.argv[1:] else 3, threads=tuple(sys.argv[2:]) or ("",))
+    for setting, result in found["settings"].items():
+        for row in result["runs"]:
+            print(setting, {k: v for k, v in row.items() if k != "body"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import shutil
@@ -179,13 +180,6 @@ def check_sound(
     raise AudioRejected("We found no speech in this recording: it seems to be silent.")
 
 
-def sound_frames(wav: np.ndarray, frame: float = 0.1) -> np.ndarray:
-    """Whether each frame of a 16 kHz signal is louder than silence (a cheap screen)."""
-    size = int(frame * SAMPLE_RATE)
-    frames = wav[: len(wav) // size * size].reshape(-1, size)
-    return np.sqrt((frames.astype(np.float64) ** 2).mean(axis=1)) > SOUND_RMS
-
-
 def quietest_point(wav: np.ndarray, around: float, reach: float = 10.0) -> float:
     """The start (seconds) of the quietest 100 ms near a time: a cut there splits no word."""
     size = SAMPLE_RATE // 10
@@ -236,7 +230,8 @@ def _sniff(path: Path) -> str | None:
             return what
     if not any(b < 9 or 13 < b < 32 for b in head):
         try:
-            head.decode("utf-8")
+            # Incremental: the 4 KB may end inside a character.
+            codecs.getincrementaldecoder("utf-8")().decode(head)
             return TEXT
         except UnicodeDecodeError:
             pass
@@ -346,6 +341,8 @@ def _seconds(value: object) -> float | None:
 
 def _clock(seconds: float) -> str:
     """A duration as people say it: "2 h 5 min", "4 min 10 s", "12 s"."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     whole = int(round(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)

@@ -15,16 +15,16 @@ from .voices import (
     enroll_voice,
     guided_windows,
     level_gain,
+    match_members,
     name_clusters,
     split_by_voices,
-    match_members,
     unit,
 )
 
 __all__ = ["NAMING_THRESHOLD", "diarize", "enroll_voice"]
 
 WINDOW_S = 1.5  # one Resemblyzer partial (1.6 s) per window: the cost per window is fixed
-HOP_S = 0.25
+HOP_S = 0.5
 REGION_GAP_S = 0.3  # words closer than this form one stretch of speech
 PAD_S = 0.1  # Whisper's word times are a little tight
 MIN_CLUSTER_WINDOW_S = 0.75  # shorter windows are too noisy to shape clusters
@@ -73,7 +73,9 @@ def diarize(
         raise ValueError(f"Unknown diarization mode {mode!r}: use 'cluster' or 'nearest'")
     threshold = NAMING_THRESHOLD if threshold is None else float(threshold)
     names = list(voices or {})
-    matrix = unit(np.stack([np.asarray(voices[n], dtype=np.float32) for n in names])) if names else None
+    matrix = None
+    if names:
+        matrix = unit(np.stack([np.asarray(voices[n], dtype=np.float32) for n in names]))
     wav = np.asarray(wav, dtype=np.float32)
     words = _words(segments)
     if wav.ndim == 2 and wav.shape[0] == 1:
@@ -88,9 +90,13 @@ def diarize(
     members: list[int | None] = []
     for audio, idx in streams:
         found = _diarize_stream(
-            audio, [words[i] for i in idx], config=config, voices=matrix,
+            audio,
+            [words[i] for i in idx],
+            config=config,
+            voices=matrix,
             num_speakers=num_speakers if len(streams) == 1 else None,
-            threshold=threshold, mode=mode,
+            threshold=threshold,
+            mode=mode,
         )
         labels[idx] = found.labels + len(centroids)
         centroids += found.centroids
@@ -157,7 +163,11 @@ def _label_stream(emb, windows, words, voices, num_speakers, threshold, mode) ->
     overlap = WINDOW_S / HOP_S
     if voices is not None and mode == "nearest":
         labels = guided_windows(
-            emb, voices, threshold=threshold, overlap=overlap, hop_s=HOP_S,
+            emb,
+            voices,
+            threshold=threshold,
+            overlap=overlap,
+            hop_s=HOP_S,
             num_speakers=num_speakers,
         )
     else:
@@ -176,8 +186,10 @@ def _label_stream(emb, windows, words, voices, num_speakers, threshold, mode) ->
         labels = _reassign(emb, labels, weak)
         word_labels = _assign(words, windows, labels)
     kept, compact = np.unique(word_labels, return_inverse=True)
-    centroids = [unit(emb[labels == k].mean(axis=0)) if np.any(labels == k) else
-                 unit(emb.mean(axis=0)) for k in kept]
+    centroids = [
+        unit(emb[labels == k].mean(axis=0)) if np.any(labels == k) else unit(emb.mean(axis=0))
+        for k in kept
+    ]
     members = [int(k) if voices is not None and k < len(voices) else None for k in kept]
     return _Voices(compact, centroids, members)
 
@@ -320,11 +332,22 @@ def _result(segments, words, labels, centroids, members, names, matrix, threshol
             continue
         voice_of[label] = cents[s]
         member, sim = (names[named[s][0]], round(named[s][1], 3)) if s in named else (None, None)
-        speakers.append({"label": label, "member": member, "similarity": sim,
-                         "seconds": round(seconds.get(label, 0.0), 2)})
-    return {"segments": turns, "speakers": speakers,
-            "centroids": {sp["label"]: [round(float(x), 6) for x in unit(voice_of[sp["label"]])]
-                          for sp in speakers}}
+        speakers.append(
+            {
+                "label": label,
+                "member": member,
+                "similarity": sim,
+                "seconds": round(seconds.get(label, 0.0), 2),
+            }
+        )
+    return {
+        "segments": turns,
+        "speakers": speakers,
+        "centroids": {
+            sp["label"]: [round(float(x), 6) for x in unit(voice_of[sp["label"]])]
+            for sp in speakers
+        },
+    }
 
 
 def _turns(segments, words, labels, label_of) -> list[dict]:
@@ -345,12 +368,14 @@ def _turns(segments, words, labels, label_of) -> list[dict]:
         for r, run in enumerate(runs):
             sources = [words[i].source for i in run if words[i].source is not None]
             text = "".join(w["word"] for w in sources).strip() if sources else seg["text"].strip()
-            turns.append({
-                **extra,
-                "start": float(seg["start"]) if r == 0 else words[run[0]].start,
-                "end": float(seg["end"]) if r == len(runs) - 1 else words[run[-1]].end,
-                "text": text,
-                "speaker": label_of[int(labels[run[0]])],
-                "words": sources,
-            })
+            turns.append(
+                {
+                    **extra,
+                    "start": float(seg["start"]) if r == 0 else words[run[0]].start,
+                    "end": float(seg["end"]) if r == len(runs) - 1 else words[run[-1]].end,
+                    "text": text,
+                    "speaker": label_of[int(labels[run[0]])],
+                    "words": sources,
+                }
+            )
     return turns

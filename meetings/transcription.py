@@ -88,13 +88,11 @@ def with_defaults(config: SlotConfig) -> SlotConfig:
 
 
 def hotword_text(words: list[str] | None) -> str | None:
-    """Names and glossary terms as one hotwords string (deduplicated, capped in length)."""
-    seen: dict[str, None] = {}
-    for word in words or []:
-        if word and word.strip() and word.strip().lower() not in {w.lower() for w in seen}:
-            seen[word.strip()] = None
-    text = ", ".join(seen)
-    return " ".join(text.split()[:MAX_HOTWORDS]) or None
+    """Names and glossary terms as one hotwords string (each once, capped in length)."""
+    seen: dict[str, str] = {}
+    for word in filter(None, (w.strip() for w in words or [])):
+        seen.setdefault(word.lower(), word)
+    return " ".join(", ".join(seen.values()).split()[:MAX_HOTWORDS]) or None
 
 
 def transcribe_piece(wav: np.ndarray, regions: list[tuple[float, float]], run: _Run) -> Segments:

@@ -16,8 +16,8 @@ NEIGHBOURS = 0.05  # share of windows linked to each window in the clustering gr
 PCA_DIMS = 10  # dimensions of the Gaussian model that chooses the number of speakers
 WINDOW_MARGIN = 0.1  # a 1.5 s window resembles its speaker's voice less than the whole voice does
 MIN_EXTRA_S = 3.0  # speech unlike every enrolled voice worth looking for other speakers in
-MERGE_MARGIN = 0.05  # an unmatched cluster this close to a member's matched one is theirs too
-SPLIT_SHARE = 0.25  # share of a cluster's windows a second enrolled voice needs to split it
+MERGE_MARGIN = 0.06  # an unmatched cluster this close to a member's matched one is theirs too
+SPLIT_SHARE = 0.1  # share of a cluster's windows (2 s at least) a 2nd voice needs to split it
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -49,7 +49,8 @@ def enroll_voice(wav: np.ndarray, *, config) -> np.ndarray:
     wav = np.asarray(wav, dtype=np.float32)
     wav = wav.mean(axis=0) if wav.ndim == 2 else wav
     spans = speech_spans(wav)
-    speech = np.concatenate([wav[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in spans])
+    parts = [wav[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in spans]
+    speech = np.concatenate(parts) if parts else wav[:0]
     if len(speech) < SAMPLE_RATE:
         raise ValueError("The voice sample holds less than one second of speech.")
     speech = speech * np.float32(level_gain(speech, [(0.0, len(speech) / SAMPLE_RATE)]))
@@ -145,8 +146,11 @@ def match_members(
         return {}
     sims = unit(centroids) @ unit(voices).T
     rows, cols = linear_sum_assignment(-sims)
-    return {int(r): (int(c), float(sims[r, c])) for r, c in zip(rows, cols, strict=True)
-            if sims[r, c] >= threshold}
+    return {
+        int(r): (int(c), float(sims[r, c]))
+        for r, c in zip(rows, cols, strict=True)
+        if sims[r, c] >= threshold
+    }
 
 
 def guided_windows(
@@ -187,7 +191,7 @@ def split_by_voices(
     for c in np.unique(labels):
         idx = np.flatnonzero(labels == c)
         counts = np.bincount(nearest[idx][nearest[idx] >= 0], minlength=len(voices))
-        big = np.flatnonzero(counts >= max(SPLIT_SHARE * len(idx), 4))
+        big = np.flatnonzero(counts >= max(SPLIT_SHARE * len(idx), 8))
         if len(big) < 2:
             continue
         choice = big[np.argmax(sims[np.ix_(idx, big)], axis=1)]

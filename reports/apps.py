@@ -13,3 +13,4 @@ class ReportsConfig(AppConfig):
         navigation.register("Daily report", "report-today", order=6)
         navigation.register("Drafts", "draft-list", order=30)
         navigation.register("Team reports", "report-team-day", min_role=Role.MANAGER, order=22)
+        navigation.register("Drafting style", "draft-style", min_role=Role.ADMIN, order=80)

@@ -107,13 +107,20 @@ def draft_finish_plain(*, draft: Draft, reason: str) -> None:
         updated_at=timezone.now())
 
 
-def draft_stop(*, draft: Draft) -> None:
-    """Stop the model: the draft finishes at once with the stock sentences where it had gaps."""
+def draft_cancel_queued(*, draft: Draft, reason: str) -> bool:
+    """If no worker has taken the draft yet, cancel its job and finish it without the model."""
     if draft.job_id and Job.objects.filter(pk=draft.job_id, status=Job.Status.QUEUED).update(
             status=Job.Status.CANCELLED, finished_at=timezone.now()):
-        draft_finish_plain(draft=draft, reason="stopped before the model started")
-        return
-    Draft.objects.filter(pk=draft.pk, status=Draft.Status.WRITING).update(stop_requested=True)
+        draft_finish_plain(draft=draft, reason=reason)
+        return True
+    return False
+
+
+def draft_stop(*, draft: Draft) -> None:
+    """Stop the model: the draft finishes at once with the stock sentences where it had gaps."""
+    if not draft_cancel_queued(draft=draft, reason="stopped before the model started"):
+        Draft.objects.filter(pk=draft.pk, status=Draft.Status.WRITING).update(
+            stop_requested=True)
 
 
 def _clean_recipients(value: str) -> list[str]:

@@ -12,14 +12,17 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from assistant.models import Job
 
 from .models import Draft
 
 POLL_S = 0.1
+QUEUE_PATIENCE = timedelta(seconds=10)  # then the draft is finished without the model
 MAX_S = 120.0  # the browser reconnects after this; each connection starts with a reset
 
 
@@ -40,10 +43,15 @@ class Relay:
         draft = Draft.objects.filter(pk=self.pk).select_related("job").first()
         if draft is None:
             return [event("gone", {})], True
-        if draft.is_writing and draft.job and draft.job.status in Job.ENDED:
-            from .services import draft_finish_plain
+        if draft.is_writing and draft.job:
+            from .services import draft_cancel_queued, draft_finish_plain
 
-            draft_finish_plain(draft=draft, reason=f"the writing job {draft.job.status}")
+            if draft.job.status in Job.ENDED:
+                draft_finish_plain(draft=draft, reason=f"the writing job {draft.job.status}")
+            elif (draft.job.status == Job.Status.QUEUED
+                  and timezone.now() - draft.created_at > QUEUE_PATIENCE):
+                # The text workers are busy (minutes, other drafts): the facts should not wait.
+                draft_cancel_queued(draft=draft, reason="the text workers were busy")
             draft.refresh_from_db()
         chunks = []
         if self.sent is None or not draft.body.startswith(self.sent):

@@ -15,7 +15,7 @@ from assistant.views import team_required
 from meetings.todos import local_today
 
 from . import services
-from .forms import DraftEditForm, ReportForm
+from .forms import ReportForm
 from .models import DailyReport
 from .selectors import day_facts, reports_visible, style_for, team_day, week_rollup
 from .views import mailto
@@ -50,8 +50,6 @@ def report_day(request):
     return render(request, "reports/report_day.html", {
         "day": day, "report": report, "form": form, "draft": draft,
         "facts": day_facts(team=request.team, member=request.user, day=day),
-        "edit_form": DraftEditForm(initial={"subject": draft.subject, "body": draft.body})
-        if draft else None,
         "mailto": mailto(draft) if draft else "", "can_edit": True,
         "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
         "next_url": _day_url(day)})

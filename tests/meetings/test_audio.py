@@ -107,7 +107,7 @@ def test_two_hours_of_silence_are_refused_without_decoding_them_for_whisper(
 
 
 def test_a_recording_over_the_limit_is_refused_before_decoding(tmp_path: Path) -> None:
-    with pytest.raises(AudioRejected, match="longer than the 5 s we accept"):
+    with pytest.raises(AudioRejected, match="longer than the 5.0 s we accept"):
         load_recording(JFK, max_duration=5)
 
 

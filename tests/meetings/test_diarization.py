@@ -27,7 +27,10 @@ LINES = [
     ("Bea Moss", "Fine with me, I will write the announcement for the customers this afternoon."),
     ("Cy Quinn", "Thanks, that gives me enough time to test the invoices properly."),
 ]
-SAMPLE = "Hello, this is my voice for the team assistant. I join the weekly meetings and I work on projects."
+SAMPLE = (
+    "Hello, this is my voice for the team assistant. I join the weekly meetings and I work on "
+    "projects."
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 
@@ -36,8 +39,11 @@ def speak(folder: Path, name: str, text: str) -> np.ndarray:
     """One line in one person's voice, 16 kHz float32."""
     voice, pitch, speed = VOICES[name]
     path = folder / f"{abs(hash((name, text)))}.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed), "-w", str(path),
-                    text], check=True, capture_output=True)
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed), "-w", str(path), text],
+        check=True,
+        capture_output=True,
+    )
     wav = load_audio(path)  # espeak-ng writes 22.05 kHz: decoded and resampled to 16 kHz
     keep = np.flatnonzero(np.abs(wav) > 0.01)
     return wav[keep[0] : keep[-1] + 1]  # the words' times below start and end on the voice
@@ -48,8 +54,10 @@ def timed_words(text: str, start: float, end: float, who: str) -> list[dict]:
     tokens = text.split()
     weights = np.array([len(t) + 1 for t in tokens], dtype=float)
     edges = start + (end - start) * np.concatenate([[0], np.cumsum(weights)]) / weights.sum()
-    return [{"start": float(a), "end": float(b), "word": " " + t, "probability": 0.9, "who": who}
-            for t, a, b in zip(tokens, edges[:-1], edges[1:], strict=True)]
+    return [
+        {"start": float(a), "end": float(b), "word": " " + t, "probability": 0.9, "who": who}
+        for t, a, b in zip(tokens, edges[:-1], edges[1:], strict=True)
+    ]
 
 
 def meeting(folder: Path, lines: list[tuple[str, str]], pause: float = 0.6):
@@ -58,8 +66,9 @@ def meeting(folder: Path, lines: list[tuple[str, str]], pause: float = 0.6):
     for name, text in lines:
         clip = speak(folder, name, text)
         end = t + len(clip) / SAMPLE_RATE
-        segments.append({"start": t, "end": end, "text": " " + text,
-                         "words": timed_words(text, t, end, name)})
+        segments.append(
+            {"start": t, "end": end, "text": " " + text, "words": timed_words(text, t, end, name)}
+        )
         pieces += [clip, np.zeros(int(pause * SAMPLE_RATE), np.float32)]
         t = end + pause
     return np.concatenate(pieces), segments
@@ -67,8 +76,9 @@ def meeting(folder: Path, lines: list[tuple[str, str]], pause: float = 0.6):
 
 def word_accuracy(result: dict, name_of=lambda label: label) -> float:
     """Share of words whose turn's speaker is the person who said them."""
-    pairs = [(w["who"], name_of(turn["speaker"])) for turn in result["segments"]
-             for w in turn["words"]]
+    pairs = [
+        (w["who"], name_of(turn["speaker"])) for turn in result["segments"] for w in turn["words"]
+    ]
     return sum(a == b for a, b in pairs) / len(pairs)
 
 
@@ -136,8 +146,12 @@ def test_a_segment_holding_two_speakers_is_split_into_turns(folder: Path, voices
     mid = len(a) / SAMPLE_RATE
     words = timed_words(first, 0.0, mid, "Ada Byrne")
     words += timed_words(second, mid + 0.1, len(wav) / SAMPLE_RATE, "Bea Moss")
-    segment = {"start": 0.0, "end": len(wav) / SAMPLE_RATE, "text": f" {first} {second}",
-               "words": words}
+    segment = {
+        "start": 0.0,
+        "end": len(wav) / SAMPLE_RATE,
+        "text": f" {first} {second}",
+        "words": words,
+    }
     result = diarize(wav, [segment], config=SPEAKER, voices=voices)
     assert [t["speaker"] for t in result["segments"]] == ["Ada Byrne", "Bea Moss"]
     assert result["segments"][0]["text"].endswith("review.")
@@ -166,7 +180,7 @@ def test_the_same_voice_on_both_channels_is_one_recording(three) -> None:
 
 
 def test_a_real_stereo_call_gives_each_channel_its_speaker() -> None:
-    path = Path(__file__).resolve().parents[3] / "shared" / "eval" / "real" / "stereo_diarization.wav"
+    path = Path(__file__).resolve().parents[3] / "shared/eval/real/stereo_diarization.wav"
     if not path.exists():
         pytest.skip("../shared/eval is not here")
     import soundfile

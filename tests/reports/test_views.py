@@ -210,3 +210,17 @@ def test_a_member_who_left_loses_their_drafts(world, client_for):
     Membership.objects.filter(user=world.teammate).delete()
     client = client_for(world.teammate)
     assert client.get(reverse("draft-detail", args=[draft.pk])).status_code in (302, 404)
+
+
+def test_a_draft_no_worker_takes_soon_is_finished_without_the_model(world, client_for):
+    import datetime as dt
+
+    _email(client_for(world.teammate))
+    draft = Draft.objects.get()
+    assert Relay(draft.pk).step()[1] is False  # still waiting, for now
+    Draft.objects.filter(pk=draft.pk).update(created_at=draft.created_at - dt.timedelta(
+        seconds=11))
+    chunks, over = Relay(draft.pk).step()
+    draft.refresh_from_db()
+    assert over and draft.status == "ready" and draft.job.status == Job.Status.CANCELLED
+    assert "the text workers were busy" in draft.note

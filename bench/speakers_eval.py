@@ -1,0 +1,344 @@
+"""Speaker attribution benchmark: tiny.en transcripts diarized with and without enrolled voices.
+
+    .venv/bin/python -m bench.speakers_eval              # writes bench/results/speakers.md
+    .venv/bin/python -m bench.speakers_eval --repeats 1  # quicker, noisier timings
+
+For each scripted meeting in ../shared/eval (or $EVAL_DIR): transcribe with the embedded
+tiny.en (beam 1, VAD, word times), diarize (a) with the roster's voice samples enrolled,
+(b) without them, and score both with the eval's own score.py (run as a subprocess).
+Also: one member left out of enrollment, the stereo call recording, and speed on a
+30-minute meeting built from the scenarios (cached under bench/.cache/, never committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.ai import SlotConfig, transcribe
+from assistant.ai.audio import load_audio
+from meetings.diarization import diarize, enroll_voice
+from meetings.voices import NAMING_THRESHOLD
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = Path(os.environ.get("EVAL_DIR", ROOT.parent / "shared" / "eval"))
+CACHE = ROOT / "bench" / ".cache" / "speakers"
+RESULTS = ROOT / "bench" / "results" / "speakers.md"
+SPEECH = SlotConfig("speech_en", params={"beam_size": 1})
+SPEAKER = SlotConfig("speaker")
+LONG_S = 1800.0
+RATE = 16000
+
+
+def cache_dir() -> Path:
+    """The cache folder, ignored by git through a .gitignore of its own."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    ignore = CACHE.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
+    return CACHE
+
+
+def transcript(name: str, wav: np.ndarray) -> tuple[list[dict], float]:
+    """Segments with words (cached), and the seconds transcribing took (0 when cached)."""
+    path = cache_dir() / f"{name}.json"
+    if path.exists():
+        return json.loads(path.read_text()), 0.0
+    start = time.perf_counter()
+    result = transcribe(SPEECH, wav, word_timestamps=True, vad=True)
+    seconds = time.perf_counter() - start
+    segments = [
+        {"start": s.start, "end": s.end, "text": s.text, "words": [w.__dict__ for w in s.words]}
+        for s in result.segments
+    ]
+    path.write_text(json.dumps(segments))
+    return segments, seconds
+
+
+def score(scenario: Path, turns: Path | list, result: dict) -> dict:
+    """The eval's score.py on minutes made of the diarized segments."""
+    minutes = {
+        "segments": [
+            {k: s[k] for k in ("start", "end", "speaker", "text")} for s in result["segments"]
+        ],
+        "action_items": [],
+        "decisions": [],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "minutes.json").write_text(json.dumps(minutes))
+        if not isinstance(turns, Path):
+            (Path(tmp) / "turns.json").write_text(json.dumps(turns))
+            turns = Path(tmp) / "turns.json"
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(EVAL / "score.py"),
+                str(scenario),
+                str(turns),
+                str(Path(tmp) / "minutes.json"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return json.loads(out.stdout)
+
+
+def timed(fn, repeats: int) -> tuple[Any, float]:
+    """fn's result and the median of its wall-clock seconds over repeats."""
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return result, statistics.median(times)
+
+
+def scenario_rows(repeats: int) -> list[dict]:
+    """Every scripted meeting diarized five ways and scored."""
+    rows = []
+    for path in sorted((EVAL / "scenarios").glob("*.json")):
+        sid = json.loads(path.read_text())["id"]
+        audio = EVAL / "audio"
+        wav = load_audio(audio / f"{sid}.flac")
+        turns = json.loads((audio / f"{sid}.turns.json").read_text())
+        roster = json.loads((audio / f"{sid}.roster.json").read_text())
+        voices = {
+            m["name"]: enroll_voice(load_audio(audio / m["voice_sample"]), config=SPEAKER)
+            for m in roster
+        }
+        segments, _ = transcript(sid, wav)
+        turns_path = audio / f"{sid}.turns.json"
+
+        def run(wav=wav, segments=segments, **kw: Any) -> dict:
+            return diarize(wav, segments, config=SPEAKER, **kw)
+
+        named, seconds = timed(lambda run=run, voices=voices: run(voices=voices), repeats)
+        plain = run()
+        # The member who speaks second is left out of enrollment: an unknown guest.
+        guest = next(t["speaker"] for t in turns if t["speaker"] != turns[0]["speaker"])
+        partial = run(voices={k: v for k, v in voices.items() if k != guest})
+        total = sum(t["end"] - t["start"] for t in turns)
+        guest_share = sum(t["end"] - t["start"] for t in turns if t["speaker"] == guest) / total
+        rows.append(
+            {
+                "id": sid,
+                "duration": len(wav) / RATE,
+                "people": len(roster),
+                "wer": score(path, turns_path, plain)["wer"],
+                "named": score(path, turns_path, named)["speaker_named_accuracy"],
+                "nearest": score(path, turns_path, run(voices=voices, mode="nearest"))[
+                    "speaker_named_accuracy"
+                ],
+                "mapped": score(path, turns_path, plain)["speaker_mapped_accuracy"],
+                "found": len(plain["speakers"]),
+                "given": score(path, turns_path, run(num_speakers=len(roster)))[
+                    "speaker_mapped_accuracy"
+                ],
+                "guest": guest,
+                "guest_ceiling": 1 - guest_share,
+                "guest_named": score(path, turns_path, partial)["speaker_named_accuracy"],
+                "guest_label": _label_of(partial, turns, guest),
+                "similarity": min(s["similarity"] or 0 for s in named["speakers"]),
+                "seconds": seconds,
+            }
+        )
+        print(f"{sid}: {rows[-1]}", flush=True)
+    return rows
+
+
+def _label_of(result: dict, turns: list[dict], who: str) -> str:
+    """The label most of who's speech got."""
+    time_by: dict[str, float] = {}
+    for seg in result["segments"]:
+        for t in turns:
+            if t["speaker"] == who:
+                overlap = min(seg["end"], t["end"]) - max(seg["start"], t["start"])
+                if overlap > 0:
+                    time_by[seg["speaker"]] = time_by.get(seg["speaker"], 0.0) + overlap
+    return max(time_by, key=time_by.get) if time_by else "-"
+
+
+def stereo_row() -> dict:
+    """The two-channel recording: each channel transcribed, words attributed by level alone."""
+    import soundfile
+
+    data, rate = soundfile.read(EVAL / "real" / "stereo_diarization.wav", dtype="float32")
+    assert rate == RATE, rate
+    wav = np.ascontiguousarray(data.T)
+    segments, side = [], []
+    for channel in range(wav.shape[0]):
+        for seg in transcript(f"stereo-{channel}", wav[channel])[0]:
+            segments.append(seg)
+            side.append(channel)
+    order = np.argsort([s["start"] for s in segments], kind="stable")
+    segments, side = [segments[i] for i in order], [side[i] for i in order]
+    result = diarize(wav, segments, config=SPEAKER)
+    votes: dict[int, dict[str, int]] = {0: {}, 1: {}}
+    for turn in result["segments"]:
+        channel = side[
+            next(
+                i
+                for i, s in enumerate(segments)
+                if s["start"] <= turn["start"] + 1e-6 and turn["end"] <= s["end"] + 1e-6
+            )
+        ]
+        said = votes[channel]
+        said[turn["speaker"]] = said.get(turn["speaker"], 0) + len(turn["words"])
+    left, right = (max(v, key=v.get) if v else "-" for v in (votes[0], votes[1]))
+    words = sum(sum(v.values()) for v in votes.values())
+    agree = votes[0].get(left, 0) + votes[1].get(right, 0) if left != right else 0
+    return {
+        "left": left,
+        "right": right,
+        "speakers": len(result["speakers"]),
+        "word_share": agree / max(words, 1),
+    }
+
+
+def long_meeting() -> tuple[np.ndarray, list[dict], dict, dict[str, Path]]:
+    """The scripted meetings end to end, repeated to LONG_S: audio, turns, scenario, samples."""
+    pieces, turns, lines, samples, offset = [], [], [], {}, 0.0
+    gap = np.zeros(RATE, dtype=np.float32)
+    paths = sorted((EVAL / "scenarios").glob("*.json"))
+    while offset < LONG_S:
+        for path in paths:
+            scenario = json.loads(path.read_text())
+            audio = EVAL / "audio"
+            pieces += [load_audio(audio / f"{scenario['id']}.flac"), gap]
+            for t in json.loads((audio / f"{scenario['id']}.turns.json").read_text()):
+                turns.append({**t, "start": t["start"] + offset, "end": t["end"] + offset})
+            lines += scenario["lines"]
+            roster = json.loads((audio / f"{scenario['id']}.roster.json").read_text())
+            samples.update({m["name"]: audio / m["voice_sample"] for m in roster})
+            offset += (len(pieces[-2]) + len(gap)) / RATE
+    scenario = {"id": "long", "lines": lines, "gold": {"action_items": [], "decisions": []}}
+    return np.concatenate(pieces), turns, scenario, samples
+
+
+def speed_row(repeats: int) -> dict:
+    """Real-time factors on the 30-minute meeting: transcription, diarization, both."""
+    wav, turns, scenario, samples = long_meeting()
+    duration = len(wav) / RATE
+    segments, first = transcript(f"long-{int(duration)}", wav)
+    times = [first] if first else []
+    for _ in range(max(0, repeats - len(times))):
+        start = time.perf_counter()
+        transcribe(SPEECH, wav, word_timestamps=True, vad=True)
+        times.append(time.perf_counter() - start)
+    plain, plain_s = timed(lambda: diarize(wav, segments, config=SPEAKER), repeats)
+    voices = {n: enroll_voice(load_audio(p), config=SPEAKER) for n, p in samples.items()}
+    named, named_s = timed(lambda: diarize(wav, segments, config=SPEAKER, voices=voices), repeats)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "long.json"
+        path.write_text(json.dumps(scenario))
+        mapped = score(path, turns, plain)["speaker_mapped_accuracy"]
+        named_acc = score(path, turns, named)["speaker_named_accuracy"]
+    speech = statistics.median(times)
+    return {
+        "duration": duration,
+        "transcribe": speech,
+        "plain": plain_s,
+        "named": named_s,
+        "people": len(samples),
+        "found": len(plain["speakers"]),
+        "mapped": mapped,
+        "named_acc": named_acc,
+    }
+
+
+def report(rows: list[dict], stereo: dict, speed: dict | None, started: str, load: str) -> str:
+    """The results as Markdown."""
+    from bench.__main__ import machine
+
+    out = [
+        "## Speakers: diarization and voice matching",
+        "",
+        f"`.venv/bin/python -m bench.speakers_eval` on {started}; {machine()}; "
+        f"load average {load} (the machine was shared with other jobs: timings are medians).",
+        "",
+        f"Transcripts: embedded tiny.en, beam 1, VAD, word times. Naming threshold "
+        f"{NAMING_THRESHOLD} (cosine). Accuracies are score.py's, weighted by segment time.",
+        "",
+        "| meeting | min | people | WER | named, enrolled (≥ 0.90) | named, `nearest` mode "
+        "| mapped, no voices (≥ 0.85) | speakers found | mapped, count given "
+        "| guest not enrolled: named / ceiling, guest's label | lowest named similarity "
+        "| diarize s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['id']} | {r['duration'] / 60:.1f} | {r['people']} | {r['wer']:.2f} "
+            f"| {r['named']:.3f} | {r['nearest']:.3f} | {r['mapped']:.3f} "
+            f"| {r['found']} / {r['people']} | {r['given']:.3f} "
+            f"| {r['guest_named']:.3f} / {r['guest_ceiling']:.3f}, {r['guest_label']} "
+            f"| {r['similarity']:.2f} | {r['seconds']:.2f} |"
+        )
+    out += [
+        "",
+        "The guest column leaves the member who speaks second out of enrollment: the ceiling "
+        "is the share of time the enrolled members speak; the guest should get a `Speaker N`.",
+        "",
+        "Stereo call (`real/stereo_diarization.wav`, one voice per channel, the two overlap "
+        "for 2 s): each channel transcribed, segments given without their channel, words "
+        f"attributed by level: left → **{stereo['left']}**, right → **{stereo['right']}**, "
+        f"{stereo['speakers']} speakers, {stereo['word_share']:.0%} of words on their "
+        "channel's speaker.",
+    ]
+    if speed:
+        d = speed["duration"]
+        total = speed["transcribe"] + speed["plain"]
+        out += [
+            "",
+            f"Speed on a {d / 60:.1f}-minute meeting (the four scripted meetings end to end, "
+            f"repeated; {speed['people']} voices):",
+            "",
+            "| step | seconds (median) | real-time factor | share of transcription + diarization |",
+            "|---|---|---|---|",
+            f"| transcription (tiny.en, beam 1, VAD) | {speed['transcribe']:.1f} "
+            f"| {speed['transcribe'] / d:.4f} | {speed['transcribe'] / total:.0%} |",
+            f"| diarization, no voices | {speed['plain']:.1f} | {speed['plain'] / d:.4f} "
+            f"| {speed['plain'] / total:.0%} |",
+            f"| diarization, {speed['people']} voices enrolled | {speed['named']:.1f} "
+            f"| {speed['named'] / d:.4f} | - |",
+            f"| **total** (target ≤ 0.05) | {total:.1f} | **{total / d:.4f}** | 100% |",
+            "",
+            f"On that meeting: mapped accuracy {speed['mapped']:.3f} with {speed['found']} "
+            f"speakers found for {speed['people']}; named accuracy {speed['named_acc']:.3f} "
+            "with every voice enrolled.",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="timing repeats (median)")
+    parser.add_argument("--no-long", action="store_true", help="skip the 30-minute timing")
+    args = parser.parse_args()
+    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    rows = scenario_rows(args.repeats)
+    stereo = stereo_row()
+    print(f"stereo: {stereo}", flush=True)
+    speed = None if args.no_long else speed_row(args.repeats)
+    print(f"speed: {speed}", flush=True)
+    load += " → " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(report(rows, stereo, speed, started, load))
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
