@@ -145,8 +145,9 @@ class ProseCheck:
             initial = False
         return ""
 
-    def sentence(self, text: str) -> tuple[str, str]:
-        """(the sentence to use, "") or ("", why it cannot be used)."""
+    def sentence(self, text: str, *, topic: str = "") -> tuple[str, str]:
+        """(the sentence to use, "") or ("", why it cannot be used). With a topic, the
+        sentence has to name it (an opening says what the email is about)."""
         text = " ".join(text.split())
         end = SENTENCE_END.search(text)
         if not end:
@@ -165,10 +166,16 @@ class ProseCheck:
             return "", "words repeated within the sentence"
         if any(_similar(_norm(sentence), e) for e in self.earlier):
             return "", "a sentence the draft already has"
+        if topic and not _topic_stems(topic) & {stem(w) for w in words(sentence)}:
+            return "", "an opening that does not say what it is about"
         return sentence, ""
 
 
 _EMAIL_STEMS = frozenset(stem(w) for w in EMAIL_WORDS)
+
+
+def _topic_stems(topic: str) -> set[str]:
+    return {stem(w) for w in words(topic) if w.lower() not in STOPWORDS and len(w) > 2}
 
 
 def _norm(sentence: str) -> str:

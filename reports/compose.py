@@ -84,6 +84,7 @@ class Plan:
     parts: list[Part]
     topic: str  # what the email is about, in a few words, for the model's prompt
     given: str  # every fact as text: the model may use these words, names and numbers
+    about: str = ""  # words an opening must name one of: what the draft is about
 
     def template_text(self) -> str:
         """The draft with the stock sentences: what is shown when the model is not used."""
@@ -224,7 +225,8 @@ def plan(facts: Facts, layout: L.Layout | None = None, signoff: str = "") -> Pla
     subject = _fill(layout.subject, slots).strip()
     subject = subject[:1].upper() + subject[1:]
     given = "\n".join([subject, *(p.text for p in parts if not p.is_prose), *_raw(facts)])
-    return Plan(facts.kind, facts.tone, subject, parts, _topic(facts, slots), given)
+    return Plan(facts.kind, facts.tone, subject, parts, _topic(facts, slots), given,
+                _about(facts, slots))
 
 
 def _merged(parts: list[Part]) -> list[Part]:
@@ -241,6 +243,12 @@ def _raw(f: Facts) -> list[str]:
     raw = [f.sender, f.title, f.purpose, f.gist, f.original, f.notes, f.member, *f.to]
     raw += [i.owner for i in f.items] + [i.task for i in f.items]
     return [r for r in raw if r]
+
+
+def _about(f: Facts, slots: dict[str, str]) -> str:
+    return {L.FOLLOWUP: f.title, L.EMAIL: slots.get("purpose", ""),
+            L.REPLY: slots.get("original_subject", ""), L.DAILY_REPORT: "report update day",
+            L.FEEDBACK: "feedback thoughts notes work"}[f.kind]
 
 
 def _topic(f: Facts, slots: dict[str, str]) -> str:

@@ -82,7 +82,8 @@ STEMS = {
                  L.BRIEF: "Here is a recap of the"},
     L.EMAIL: {L.FORMAL: "I am writing", L.FRIENDLY: "I wanted to", L.BRIEF: "A quick note"},
     L.REPLY: {L.FORMAL: "Thank you for", L.FRIENDLY: "Thanks for", L.BRIEF: "Thanks for"},
-    L.DAILY_REPORT: {L.FORMAL: "Please find", L.FRIENDLY: "Here is", L.BRIEF: "Here is"},
+    L.DAILY_REPORT: {L.FORMAL: "Please find my", L.FRIENDLY: "Here is my",
+                     L.BRIEF: "My update"},
     L.FEEDBACK: {L.FORMAL: "I would like to", L.FRIENDLY: "I wanted to", L.BRIEF: "A few"},
 }
 ALLOWED: dict[str, tuple[str, ...]] = {}  # words a kind may use beyond its facts
@@ -251,7 +252,8 @@ class DraftWriter:
         if problem in ("stopped", "out of time") or not any(
                 p.is_prose for p in self.plan.parts[index + 1:]):
             self._halt.set()
-        sentence, problem = ("", problem) if problem else check.sentence(written)
+        topic = self.plan.about if part.slot == "opening" else ""
+        sentence, problem = ("", problem) if problem else check.sentence(written, topic=topic)
         seconds = self.clock() - started
         if problem:
             self.outcomes.append(Outcome(part.slot, "stock", problem, seconds))

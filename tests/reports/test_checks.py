@@ -58,3 +58,9 @@ def test_may_as_a_verb_is_no_date(check):
 def test_repeated_sentences_in_a_draft_are_found():
     text = "Hi all,\n\nHere is the recap.\n- A\n\nHere is the recap.\n\nThanks,\nMe"
     assert repeated_sentences(text) == ["Here is the recap."]
+
+
+def test_an_opening_has_to_say_what_it_is_about(check):
+    assert check.sentence("Thanks for your patience.", topic="Platform weekly") == (
+        "", "an opening that does not say what it is about")
+    assert check.sentence("Thanks for joining the weekly.", topic="Platform weekly")[1] == ""
