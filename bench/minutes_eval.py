@@ -378,10 +378,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{' '.join(sys.argv[1:] if argv is None else argv)}`  \nDate: {dt.date.today()}  \n"
         f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
         f"  \nOurs: `meetings.extraction.extract_minutes` without a model (generate=None). "
-        f"Baseline: SmolLM2-135M-Instruct (embedded GGUF via assistant.ai.text), asked for "
-        f"ACTION/DECISION lines (one-shot example in the prompt) per {CHUNK_WORDS}-word piece, "
-        f"greedy, repetition penalty 1.1, {BASELINE_TOKENS} new tokens at most; its lines parsed "
-        f"into the same JSON.{cached}\n\n"
+        + (
+            "Baseline: not run (--no-baseline)."
+            if args.no_baseline
+            else "Baseline: SmolLM2-135M-Instruct (embedded GGUF via assistant.ai.text), asked "
+            f"for ACTION/DECISION lines (one-shot example in the prompt) per {CHUNK_WORDS}-word "
+            f"piece, greedy, repetition penalty 1.1, {BASELINE_TOKENS} new tokens at most; its "
+            f"lines parsed into the same JSON.{cached}"
+        )
+        + "\n\n"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(header + table + "\n")

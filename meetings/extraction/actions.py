@@ -25,29 +25,18 @@ from .lexicon import (
     REFUSE,
     STATE_AFTER_BE,
     VAGUE_WISH,
-    is_verb,
 )
 from .roster import Roster
-from .tasks import Task, clause, is_vague, make_tasks, shorten
-from .text import Sentence, capitalise, clean, clip_words, content_words, similar, wordset
+from .tasks import Task, clause, is_vague, make_tasks, shorten, starts_with_verb
+from .text import Sentence, capitalise, clean, clip_words, content_words, similar
 
 REPLY_WINDOW = 60.0  # seconds within which an answer still answers a request
 MIN_CONFIDENCE = 0.6
 MIN_CONFIDENCE_UNOWNED = 0.6
-# After a verb we do not know, these show it takes an object: "defrost the freezer".
-OBJECT_START = wordset(
-    "the a an my our your their this that these those some all every each his her its them it "
-    "him me us up out back down off"
-)
 # Only when they answer a request ("Sure, I can do that"): on their own, "I can…" and "let
 # me…" are mostly abilities and things done in the meeting itself.
 REPLY_ONLY = ("can",)
 POLITE = ("ask", "would", "want", "please", "ifyou", "imperative")
-# Verbs of having, being, perceiving and opining: "I'll have a coffee" is no task.
-NOT_TASK_VERBS = wordset(
-    "have be go come let say see know think want need like mean guess presume admit hope "
-    "wish bet suppose reckon feel try stay sit"
-)
 NEEDS_WHEN = ("let", "must")
 
 
@@ -317,7 +306,7 @@ class ActionFinder:
                 and self._merge_into_request(i, task)
             ) or merge_only:
                 continue
-            if not _verbish(task.text):
+            if not starts_with_verb(task.text):
                 continue
             item = self._item(owner, task, s, confidence, kind)
             if item is not None:
@@ -376,14 +365,6 @@ class ActionFinder:
         least = MIN_CONFIDENCE if item.owner else MIN_CONFIDENCE_UNOWNED
         if item.confidence >= least and content_words(item.task):
             self.items.append(item)
-
-
-def _verbish(task: str) -> bool:
-    """Whether a task starts with a verb: a known one, or a word followed by its object."""
-    parts = task.lower().split()
-    if not parts or (parts[0] in NOT_TASK_VERBS and " ".join(parts[:3]) != "come up with"):
-        return False
-    return is_verb(parts[0]) or (len(parts) > 1 and parts[1] in OBJECT_START)
 
 
 def merge_items(items: list[ActionItem]) -> list[ActionItem]:

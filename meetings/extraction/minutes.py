@@ -59,6 +59,8 @@ def extract_minutes(
     generate: Callable[..., str] | None = None,
 ) -> dict[str, Any]:
     """Title, attendees, summary, decisions, action items and open questions of a meeting."""
+    if isinstance(meeting_date, dt.datetime):
+        meeting_date = meeting_date.date()
     team = Roster(roster)
     ordered = sorted(segments, key=lambda s: float(s.get("start") or 0.0))
     speakers = [team.resolve_speaker(s.get("speaker")) or s.get("speaker") for s in ordered]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .dates import find_due
-from .lexicon import VERBS, base_form
+from .lexicon import VERBS, base_form, is_verb
 from .text import capitalise, clean, content_words, wordset
 
 CLAUSE_END = re.compile(
@@ -41,6 +41,16 @@ LIGHT = wordset(
     """
 )
 TASK_LIMIT = 12
+# After a verb we do not know, these show it takes an object: "defrost the freezer".
+OBJECT_START = wordset(
+    "the a an my our your their this that these those some all every each his her its them it "
+    "him me us up out back down off"
+)
+# Verbs of having, being, perceiving and opining: "I'll have a coffee" is no task.
+NOT_TASK_VERBS = wordset(
+    "have be go come let say see know think want need like mean guess presume admit hope "
+    "wish bet suppose reckon feel try stay sit"
+)
 
 
 @dataclass
@@ -121,3 +131,11 @@ def first_verb_ok(task: str) -> bool:
     """Whether a task starts like an imperative (a verb, or a phrase we kept verbatim)."""
     first = task.split()[0].lower() if task.split() else ""
     return first in VERBS or first.endswith(("ise", "ize", "ate", "fy"))
+
+
+def starts_with_verb(task: str) -> bool:
+    """Whether a task starts with a verb: a known one, or a word followed by its object."""
+    parts = task.lower().split()
+    if not parts or (parts[0] in NOT_TASK_VERBS and " ".join(parts[:3]) != "come up with"):
+        return False
+    return is_verb(parts[0]) or (len(parts) > 1 and parts[1] in OBJECT_START)
