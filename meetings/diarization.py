@@ -24,7 +24,7 @@ from .voices import (
 __all__ = ["NAMING_THRESHOLD", "diarize", "enroll_voice"]
 
 WINDOW_S = 1.5  # one Resemblyzer partial (1.6 s) per window: the cost per window is fixed
-HOP_S = 0.5
+HOP_S = 0.25
 REGION_GAP_S = 0.3  # words closer than this form one stretch of speech
 PAD_S = 0.1  # Whisper's word times are a little tight
 MIN_CLUSTER_WINDOW_S = 0.75  # shorter windows are too noisy to shape clusters
@@ -148,10 +148,11 @@ def _diarize_stream(
     """Speakers of one mono stream: embed windows, label them, give each word a speaker."""
     from assistant.ai import embed_speakers
 
-    windows = _windows(_regions(words, len(wav) / SAMPLE_RATE))
+    regions = _regions(words, len(wav) / SAMPLE_RATE)
+    windows = _windows(regions)
     if not len(words) or not len(windows):
         return _Voices(np.zeros(len(words), dtype=int), [np.zeros(256, np.float32)], [None])
-    gain = np.float32(level_gain(wav, windows))
+    gain = np.float32(level_gain(wav, regions))
     emb = embed_speakers(config, wav * gain, [tuple(w) for w in windows])
     # Small matrices: BLAS and OpenMP threads would only fight torch's for the same cores.
     with threadpool_limits(1):
@@ -343,8 +344,11 @@ def _result(segments, words, labels, centroids, members, names, matrix, threshol
     return {
         "segments": turns,
         "speakers": speakers,
+        # No audio under a speaker's words (bad times): no voice to enroll from, not zeros.
         "centroids": {
             sp["label"]: [round(float(x), 6) for x in unit(voice_of[sp["label"]])]
+            if np.any(voice_of[sp["label"]])
+            else []
             for sp in speakers
         },
     }

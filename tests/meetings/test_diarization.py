@@ -134,8 +134,8 @@ def test_without_voices_speakers_are_numbered_by_first_appearance(three) -> None
 
 def test_a_given_number_of_speakers_is_kept(three) -> None:
     wav, segments = three
-    assert len(diarize(wav, segments, config=SPEAKER, num_speakers=2)["speakers"]) == 2
-    assert len(diarize(wav, segments, config=SPEAKER, num_speakers=3)["speakers"]) == 3
+    result = diarize(wav, segments, config=SPEAKER, num_speakers=2)  # three people talk
+    assert [s["label"] for s in result["speakers"]] == ["Speaker 1", "Speaker 2"]
 
 
 def test_a_segment_holding_two_speakers_is_split_into_turns(folder: Path, voices) -> None:
