@@ -32,6 +32,8 @@ MIN_MISSED = 1.5  # seconds of untranscribed speech worth decoding again
 # is most of the cost on a CPU, so windows should hold speech, not silence.
 SNIPPET_GAP = 0.5
 MAX_HOTWORDS = 60
+STREAM_CLIPS = 4  # clips per stream: all but a stream's first are decoded with context
+MAX_CONTEXT = 223  # tokens of earlier text in a prompt (faster-whisper's max_length // 2 - 1)
 # Timestamp tokens: Whisper then writes sentence-sized segments and drops fewer passages.
 TIMESTAMP_TOKENS = True
 NO_SPEECH = "We found no speech in this recording."
@@ -248,47 +250,120 @@ def _close_up(regions: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 @functools.cache
 def _pipeline_class() -> type:
-    """faster-whisper's batched pipeline, noting the language Whisper chose for each clip."""
+    """faster-whisper's batched pipeline, with a previous text per clip and languages noted."""
     from faster_whisper import BatchedInferencePipeline
 
-    class LabellingPipeline(BatchedInferencePipeline):
+    class StreamingPipeline(BatchedInferencePipeline):
         def __init__(self, model: Any) -> None:
             super().__init__(model)
+            self.previous: list[list[int]] = []  # per clip of the next batch, equal lengths
             self.languages: list[tuple[str, float]] = []
+            self.tokens: list[list[int]] = []
 
         def generate_segment_batched(self, features, tokenizer, options):  # type: ignore[no-untyped-def]
-            encoder_output, output = super().generate_segment_batched(features, tokenizer, options)
+            if self.previous and self.previous[0]:
+                encoder_output, output = self._prompted(features, tokenizer, options)
+            else:
+                encoder_output, output = super().generate_segment_batched(
+                    features, tokenizer, options
+                )
             if options.multilingual:
                 # One decoder step on the encoder output at hand: cheap next to decoding.
                 found = self.model.model.detect_language(encoder_output)
                 self.languages += [(f[0][0][2:-2], float(f[0][1])) for f in found]
             else:
                 self.languages += [(tokenizer.language_code, 1.0)] * len(output)
+            self.tokens += [[t for t in o["tokens"] if t < tokenizer.eot] for o in output]
             return encoder_output, output
 
-    return LabellingPipeline
+        def _prompted(self, features, tokenizer, options):  # type: ignore[no-untyped-def]
+            """faster-whisper's batched step, but each clip prompted with its own history."""
+            model = self.model
+            prompts = [
+                model.get_prompt(
+                    tokenizer, previous, options.without_timestamps, None, options.hotwords
+                )
+                for previous in self.previous
+            ]
+            encoder_output = model.encode(features)
+            if options.multilingual:
+                found = model.model.detect_language(encoder_output)
+                at = prompts[0].index(tokenizer.language)
+                for prompt, languages in zip(prompts, found, strict=True):
+                    prompt[at] = tokenizer.tokenizer.token_to_id(languages[0][0])
+            results = model.model.generate(
+                encoder_output,
+                prompts,
+                beam_size=options.beam_size,
+                patience=options.patience,
+                length_penalty=options.length_penalty,
+                max_length=model.max_length,
+                suppress_blank=options.suppress_blank,
+                suppress_tokens=options.suppress_tokens,
+                return_scores=True,
+                return_no_speech_prob=True,
+                sampling_temperature=options.temperatures[0],
+                repetition_penalty=options.repetition_penalty,
+                no_repeat_ngram_size=options.no_repeat_ngram_size,
+            )
+            output = []
+            for result in results:
+                size = len(result.sequences_ids[0])
+                logprob = result.scores[0] * size**options.length_penalty / (size + 1)
+                output.append(
+                    {
+                        "avg_logprob": logprob,
+                        "no_speech_prob": result.no_speech_prob,
+                        "tokens": result.sequences_ids[0],
+                    }
+                )
+            return encoder_output, output
+
+    return StreamingPipeline
 
 
 def _decode_clips(wav: np.ndarray, clips: list[tuple[float, float]], run: _Run) -> Segments:
-    """Decode clips in batches (timestamps and word times on), as absolute-time segments."""
+    """Decode clips as parallel streams: each clip is prompted with its stream's earlier text."""
     if not clips:
         return []
+    # Whisper transcribes better knowing what was said before (as faster-whisper's sequential
+    # mode does); contiguous streams decoded side by side keep that and still batch.
+    count = min(max(1, int(run.config.params["batch_size"])), -(-len(clips) // STREAM_CLIPS))
+    streams = [list(chunk) for chunk in np.array_split(np.arange(len(clips)), count)]
+    history: list[list[int]] = [[] for _ in streams]
+    segments = []
+    for step in range(len(streams[0])):
+        active = [k for k, stream in enumerate(streams) if step < len(stream)]
+        # CTranslate2 wants every prompt of a batch to have the same length.
+        keep = min(len(history[k]) for k in active)
+        previous = [history[k][len(history[k]) - keep :] for k in active]
+        found, tokens = _decode_batch(wav, [clips[streams[k][step]] for k in active], previous, run)
+        segments += found
+        for k, new in zip(active, tokens, strict=True):
+            # A loop must not be fed back as context: it would only loop again.
+            history[k] = [] if new is None else (history[k] + new)[-MAX_CONTEXT:]
+    return segments
+
+
+def _decode_batch(
+    wav: np.ndarray, clips: list[tuple[float, float]], previous: list[list[int]], run: _Run
+) -> tuple[Segments, list[list[int] | None]]:
+    """One batch of clips (timestamps and word times on): segments, and each clip's tokens."""
     # The runtime loads and caches the model; batching clips needs faster-whisper's
     # clip_timestamps, which assistant.ai.transcribe does not take.
     whisper = load_speech(run.config).model.model
     pipe = _pipeline_class()(whisper)
-    params = run.config.params
-    multilingual = run.language is None and _multilingual(run)
+    pipe.previous = previous
     pieces, info = pipe.transcribe(
         wav,
         language=run.language,
         clip_timestamps=[{"start": a, "end": b} for a, b in clips],
-        batch_size=max(1, int(params["batch_size"])),
-        beam_size=int(params["beam_size"]),
+        batch_size=len(clips),
+        beam_size=int(run.config.params["beam_size"]),
         hotwords=run.hotwords,
         word_timestamps=True,
         without_timestamps=not TIMESTAMP_TOKENS,
-        multilingual=multilingual,
+        multilingual=run.language is None and _multilingual(run),
     )
     # Each segment knows its clip by "seek", computed from the start as faster-whisper does.
     fps = whisper.frames_per_second
@@ -307,7 +382,9 @@ def _decode_clips(wav: np.ndarray, clips: list[tuple[float, float]], run: _Run) 
         if words:
             label = pipe.languages[clip] if clip < len(pipe.languages) else (info.language, 1.0)
             segments.append(_segment(words, label[0], label[1]))
-    return segments
+    decoder = whisper.hf_tokenizer
+    tokens = [None if is_loop(decoder.decode(t)) else t for t in pipe.tokens]
+    return segments, tokens
 
 
 def _decode_spans(wav: np.ndarray, spans: list[tuple[float, float]], run: _Run) -> Segments:
