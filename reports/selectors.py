@@ -23,13 +23,16 @@ def _managed_teams(user: User):
 
 
 def drafts_visible(*, user: User) -> QuerySet[Draft]:
-    """Emails: the author only. Daily reports and feedback: also the team's managers.
-    Feedback: also its member, once shared."""
+    """Emails: the author only. A daily report's text: also the team's managers once it is
+    submitted. Feedback: also the team's other managers, and its member once shared."""
     managed = _managed_teams(user)
     mine = Q(author=user)
-    as_manager = Q(kind__in=[Draft.Kind.DAILY_REPORT, Draft.Kind.FEEDBACK], team__in=managed)
+    submitted = Q(kind=Draft.Kind.DAILY_REPORT, team__in=managed,
+                  daily_report__status=DailyReport.Status.SUBMITTED)
+    # A manager who is the feedback's member reads it as its member: once shared.
+    other_managers = Q(kind=Draft.Kind.FEEDBACK, team__in=managed) & ~Q(member=user)
     shared_with_me = Q(kind=Draft.Kind.FEEDBACK, member=user, shared_at__isnull=False)
-    return Draft.objects.for_user(user).filter(mine | as_manager | shared_with_me)
+    return Draft.objects.for_user(user).filter(mine | submitted | other_managers | shared_with_me)
 
 
 def reports_visible(*, user: User) -> QuerySet[DailyReport]:

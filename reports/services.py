@@ -134,7 +134,8 @@ def draft_save(*, draft: Draft, subject: str, body: str, recipients: str = "") -
     """The person's edit. Recipients must be addresses; nothing is sent."""
     if draft.is_writing:
         raise ValidationError("Wait for the draft to finish (or stop it) before editing.")
-    draft.subject, draft.body = subject.strip()[:300], body.replace("\r\n", "\n")
+    # One line: a subject is a mail header.
+    draft.subject, draft.body = " ".join(subject.split())[:300], body.replace("\r\n", "\n")
     if draft.is_email:
         draft.recipients = ", ".join(_clean_recipients(recipients))
     draft.save(update_fields=["subject", "body", "recipients", "updated_at"])

@@ -105,6 +105,14 @@ def test_an_unsubmitted_report_stays_private(world, client_for):
     report = factories.report(world, author=world.teammate)
     assert client_for(world.manager).get(
         reverse("report-detail", args=[report.pk])).status_code == 404
+    # Nor can a manager read its text as a draft, or follow its stream.
+    for name in ("draft-detail", "draft-stream"):
+        url = reverse(name, args=[report.draft.pk])
+        assert client_for(world.manager).get(url).status_code == 404, name
+        assert client_for(world.teammate).get(url).status_code == 200, name
+    client_for(world.teammate).post(reverse("report-submit", args=[report.pk]))
+    url = reverse("draft-detail", args=[report.draft.pk])
+    assert client_for(world.manager).get(url).status_code == 200
 
 
 def test_only_the_author_submits(world, client_for):

@@ -121,6 +121,17 @@ def test_feedback_is_for_managers_and_the_member_once_shared(world, client_for):
     assert mail.outbox[-1].to == [world.teammate.email]
 
 
+def test_feedback_about_a_manager_waits_until_it_is_shared(world, client_for):
+    """The member reads it once shared, even when they manage the team themselves."""
+    another_manager = MembershipFactory(team=world.team, role=Role.MANAGER).user
+    draft = factories.draft(world, "feedback", author=world.owner, member=world.manager)
+    url = reverse("draft-detail", args=[draft.pk])
+    assert client_for(another_manager).get(url).status_code == 200
+    assert client_for(world.manager).get(url).status_code == 404
+    client_for(world.owner).post(reverse("draft-share", args=[draft.pk]))
+    assert client_for(world.manager).get(url).status_code == 200
+
+
 def test_only_managers_start_feedback(world, client_for):
     assert client_for(world.teammate).get(reverse("draft-feedback")).status_code == 403
     response = client_for(world.manager).post(reverse("draft-feedback"), {
@@ -140,6 +151,22 @@ def test_the_author_edits_and_model_text_is_escaped(world, client_for):
     assert (draft.subject, draft.recipients) == ("Offsite", "a@b.co")
     page = client.get(reverse("draft-detail", args=[draft.pk])).content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_a_subject_is_saved_on_one_line_and_sends(world, client_for):
+    """A subject is a mail header: a line break in it would stop the send (or add headers)."""
+    draft = factories.draft(world, author=world.teammate)
+    client = client_for(world.teammate)
+    client.post(reverse("draft-detail", args=[draft.pk]), {
+        "subject": "  Offsite\r\nBcc: everyone@example.com\n plans ", "body": draft.body,
+        "recipients": "aisha@example.com"})
+    draft.refresh_from_db()
+    assert draft.subject == "Offsite Bcc: everyone@example.com plans"
+    page = client.get(reverse("draft-send", args=[draft.pk])).content.decode()
+    digest = page.split('name="digest" value="')[1].split('"')[0]
+    client.post(reverse("draft-send", args=[draft.pk]), {"digest": digest})
+    assert [(m.subject, m.to, m.bcc) for m in mail.outbox] == [
+        ("Offsite Bcc: everyone@example.com plans", ["aisha@example.com"], [])]
 
 
 def test_nothing_is_sent_without_confirming_the_exact_text(world, client_for):
@@ -170,6 +197,8 @@ def test_a_followup_from_the_minutes_goes_to_the_attendees(world, client_for, wr
         "action_items": [{"owner": world.teammate.display_name, "task": "Write the notes",
                           "due": "2026-11-20", "quote": "", "start": 1.0}]})
     client = client_for(world.manager)
+    minutes_page = client.get(reverse("minutes-detail", args=[meeting.pk])).content.decode()
+    assert f'href="{reverse("draft-followup", args=[meeting.pk])}"' in minutes_page
     assert client.get(reverse("draft-followup", args=[meeting.pk])).status_code == 200
     client.post(reverse("draft-followup", args=[meeting.pk]), {"tone": "brief"})
     draft = write_now(Draft.objects.get())
