@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -21,6 +21,9 @@ from .voices import (
     unit,
 )
 
+if TYPE_CHECKING:
+    from assistant.ai import SlotConfig
+
 __all__ = ["NAMING_THRESHOLD", "diarize", "enroll_voice"]
 
 WINDOW_S = 1.5  # one Resemblyzer partial (1.6 s) per window: the cost per window is fixed
@@ -37,6 +40,8 @@ DOMINANCE_DB = 10.0  # a channel this much louder than the others holds the voic
 
 @dataclass
 class _Word:
+    """A word (or a whole segment without word times) with its times and where it came from."""
+
     start: float
     end: float
     segment: int
@@ -50,14 +55,14 @@ class _Voices:
 
     labels: np.ndarray
     centroids: list[np.ndarray] = field(default_factory=list)
-    members: list[int | None] = field(default_factory=list)  # enrolled voice, when guided
+    members: list[int | None] = field(default_factory=list)  # index of the enrolled voice
 
 
 def diarize(
     wav: np.ndarray,
     segments: list[dict[str, Any]],
     *,
-    config,
+    config: SlotConfig,
     voices: dict[str, np.ndarray] | None = None,
     num_speakers: int | None = None,
     threshold: float | None = None,
@@ -105,7 +110,7 @@ def diarize(
 
 
 def _words(segments: list[dict[str, Any]]) -> list[_Word]:
-    """The transcript's words in time order; a segment without word times counts as one word."""
+    """The transcript's words; a segment without word times counts as one word."""
     words = []
     for i, seg in enumerate(segments):
         channel = seg.get("channel")
@@ -143,7 +148,14 @@ def _windows(regions: list[tuple[float, float]]) -> np.ndarray:
 
 
 def _diarize_stream(
-    wav: np.ndarray, words: list[_Word], *, config, voices, num_speakers, threshold, mode
+    wav: np.ndarray,
+    words: list[_Word],
+    *,
+    config: SlotConfig,
+    voices: np.ndarray | None,
+    num_speakers: int | None,
+    threshold: float,
+    mode: str,
 ) -> _Voices:
     """Speakers of one mono stream: embed windows, label them, give each word a speaker."""
     from assistant.ai import embed_speakers

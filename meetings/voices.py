@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from assistant.ai import SlotConfig
 
 SAMPLE_RATE = 16000
 TARGET_DBFS = -30.0  # the level Resemblyzer was trained at; its embeddings shift with loudness
@@ -42,7 +46,7 @@ def speech_spans(wav: np.ndarray, min_silence_s: float = 0.3) -> list[tuple[floa
     return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
 
 
-def enroll_voice(wav: np.ndarray, *, config) -> np.ndarray:
+def enroll_voice(wav: np.ndarray, *, config: SlotConfig) -> np.ndarray:
     """A member's voice from a sample: silences cut, level set, 1.6 s partials averaged."""
     from assistant.ai import embed_speakers
 

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.ai import SlotConfig
 from assistant.ai.audio import SAMPLE_RATE, load_audio
-from meetings.diarization import _viterbi, diarize, enroll_voice
+from meetings.diarization import _channels_differ, _viterbi, diarize, enroll_voice
 
 SPEAKER = SlotConfig("speaker")
 VOICES = {  # espeak-ng voice, pitch, speed: three clearly different people
@@ -173,10 +173,14 @@ def test_a_call_with_one_voice_per_channel_is_split_by_channel(folder: Path) -> 
     assert word_accuracy(result, {"Speaker 1": "Ada Byrne", "Speaker 2": "Cy Quinn"}.get) == 1.0
 
 
-def test_the_same_voice_on_both_channels_is_one_recording(three) -> None:
+def test_a_room_recorded_in_stereo_is_not_taken_for_a_call(three) -> None:
     wav, segments = three
-    result = diarize(np.stack([wav, wav]), segments, config=SPEAKER, num_speakers=3)
-    assert len(result["speakers"]) == 3  # diarized as mono, not one speaker per channel
+    near, far = wav.copy(), 0.5 * np.roll(wav, 40)  # each voice reaches both mics, 6 dB apart
+    for seg in segments[1::2]:  # every other speaker sits nearer the right mic
+        a, b = int(seg["start"] * SAMPLE_RATE), int(seg["end"] * SAMPLE_RATE)
+        near[a:b], far[a:b] = far[a:b].copy(), near[a:b].copy()
+    assert not _channels_differ(np.stack([near, far]))
+    assert not _channels_differ(np.stack([wav, wav]))
 
 
 def test_a_real_stereo_call_gives_each_channel_its_speaker() -> None:
