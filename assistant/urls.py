@@ -29,5 +29,6 @@ urlpatterns = [
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
     path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
+    path("learning/", include("learning.urls")),
     path("django-admin/", admin.site.urls),
 ]

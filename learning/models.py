@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from assistant.models import Team, TeamScopedQuerySet
 
-# 0 none · 1 beginner · 2 intermediate · 3 advanced · 4 expert
-LEVELS = [(0, "None"), (1, "Beginner"), (2, "Intermediate"), (3, "Advanced"), (4, "Expert")]
+# 0 newcomer · 1 beginner · 2 intermediate · 3 advanced · 4 expert
+LEVELS = [(0, "Newcomer"), (1, "Beginner"), (2, "Intermediate"), (3, "Advanced"), (4, "Expert")]
 RESOURCE_LEVELS = LEVELS[1:]
 MAX_LEVEL = 4
 LEVEL_RANGE = [MinValueValidator(0), MaxValueValidator(MAX_LEVEL)]

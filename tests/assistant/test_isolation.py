@@ -22,7 +22,8 @@ CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new"
                 "worker-check", "meeting-list", "meeting-upload", "todo-board", "items-bulk",
                 "my-todos", "draft-list", "draft-email", "draft-reply", "draft-feedback",
                 "draft-style", "report-today", "report-day", "report-team-day",
-                "report-team-week"}
+                "report-team-week", "learning-home", "learning-my-skills", "learning-refresh",
+                "learning-team", "learning-catalog", "learning-import", "learning-skills"}
 # name → a function (world) → kwargs addressing an object of world.team
 OBJECT = {
     "job-detail": lambda w: {"pk": JobFactory(team=w.team).pk},
@@ -58,6 +59,11 @@ OBJECT = {
     "draft-delete": lambda w: {"pk": reports_factories.draft(w).pk},
     "report-detail": lambda w: {"pk": reports_factories.report(w).pk},
     "report-submit": lambda w: {"pk": reports_factories.report(w).pk},
+    "learning-suggestion": lambda w: {"pk": _suggestion(w).pk},
+    "learning-member": lambda w: {"pk": Membership.objects.get(user=w.teammate).pk},
+    "learning-assign": lambda w: {"pk": Membership.objects.get(user=w.teammate).pk},
+    "learning-resource": lambda w: {"pk": _suggestion(w).resource_id},
+    "learning-skill": lambda w: {"pk": _suggestion(w).skill_id},
 }
 def _minutes(w):
     from meetings.minutes import minutes_store
@@ -76,6 +82,15 @@ def _todo(w):
     return todo_create(team=w.team, title="Do it", assignee=w.owner, due=None, by=w.owner)
 
 
+def _suggestion(w):
+    from learning.models import Resource, Skill, Suggestion
+
+    skill = Skill.objects.create(team=w.team, name="Testing", description="Tests")
+    resource = Resource.objects.create(team=w.team, title="Pytest basics")
+    return Suggestion.objects.create(team=w.team, member=w.owner, resource=resource, skill=skill,
+                                     because="Because of a test.")
+
+
 def _speaker(w):
     from meetings.models import Speaker
 
@@ -86,7 +101,7 @@ POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-v
              "item-review", "todo-status", "job-cancel", "job-retry", "member-role",
              "member-remove", "invitation-revoke", "meeting-update", "meeting-delete",
              "meeting-retranscribe", "draft-stop", "draft-share", "draft-delete",
-             "report-submit"}
+             "report-submit", "learning-suggestion", "learning-assign"}
 # Third-party URL trees with their own access control (allauth; the Django admin).
 SKIPPED_PREFIXES = ("accounts/", "django-admin/")
 
