@@ -33,9 +33,21 @@ def test_email_without_the_model():
         "Please let me know if you have any questions.\n\nKind regards,\nJonas Berg")
 
 
+def test_email_in_its_shortest_form_reads_well_and_is_signed():
+    """`draft email --to NAME --points "..."`: no purpose given, no placeholder, a name."""
+    result = draft("email", "--to", "Aisha Bello", "--points",
+                   "flights are booked; Agenda is shared", "--no-model")
+    assert result["subject"] == "Flights are booked"
+    body = result["body"]
+    assert body.startswith("Hi Aisha,\n\nI wanted to get in touch about a few points.\n\n"
+                           "- flights are booked\n- Agenda is shared\n\n")
+    signature = body.rsplit("\n", 1)[1]
+    assert signature and "[" not in body and body.endswith(f"Thanks,\n{signature}")
+
+
 def test_email_with_the_model_writes_the_connecting_sentences(monkeypatch):
-    monkeypatch.setattr("reports.management.commands.draft.model_generate",
-                        lambda config: scripted("share where the offsite stands.",
+    monkeypatch.setattr("reports.management.commands.draft.text_model",
+                        lambda team: scripted("share where the offsite stands.",
                                                 "Let me know what you think."))
     result = draft("email", "--to", "Aisha Bello", "--points", "Flights are booked",
                    "--purpose", "the offsite", "--sender", "Jonas")

@@ -10,6 +10,7 @@ here; the command is never the web process). Nothing is stored and nothing is se
 
 import getpass
 import json
+import pwd
 import re
 from datetime import date, timedelta
 
@@ -19,13 +20,42 @@ from django.utils import timezone
 from assistant.models import Membership, Team, User
 from reports import layouts as L
 from reports.compose import Facts, plan
-from reports.prose import model_generate, write_all
+from reports.prose import Generate, model_generate, write_all
 from reports.selectors import day_facts, feedback_facts, managers_of, style_for, zone_of
 
 
 def _items(value: str) -> list[str]:
     """Points given as lines or separated by semicolons."""
     return [p.strip(" -•\t") for p in re.split(r"[\n;]", value or "") if p.strip(" -•\t")]
+
+
+def text_model(team: Team | None) -> Generate:
+    """The team's text model, loaded now: a worker's model is warm, and a cold load inside the
+    writer's time budget would leave only the stock sentences."""
+    from assistant.ai import load_slot
+    from assistant.slots import slot_config
+
+    config = slot_config(team=team, kind="text")
+    load_slot(config)
+    return model_generate(config)
+
+
+NO_PURPOSE = "a few points"  # reads well in every tone's opening ("A quick note about ...")
+
+
+def _subject_from(points: list[str]) -> str:
+    words = " ".join(points[0].split()[:8]) if points else "A few points"
+    return words[:1].upper() + words[1:]
+
+
+def _login_name() -> str:
+    """The name of the person at the terminal: their full name from the system, if set."""
+    login = getpass.getuser()
+    try:
+        full = pwd.getpwnam(login).pw_gecos.split(",")[0].strip()
+    except KeyError:
+        full = ""
+    return full if full and full.lower() != login.lower() else login.capitalize()
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -50,7 +80,8 @@ class Command(BaseCommand):
         email = kinds.add_parser("email")
         email.add_argument("--to", action="append", required=True, help="a recipient's name")
         email.add_argument("--points", required=True, help="key points: lines or a; b; c")
-        email.add_argument("--purpose", default="", help="what it is about (the subject)")
+        email.add_argument("--purpose", default="",
+                           help="what it is about (default: the subject is the first point)")
         email.add_argument("--sender", default="", help="the name to sign with")
         reply = kinds.add_parser("reply")
         reply.add_argument("--original", required=True, help="the email's text, or @file")
@@ -78,11 +109,16 @@ class Command(BaseCommand):
             facts.tone = o["tone"] or style.tone
         the_plan = plan(facts, style.layout(facts.kind) if style else None,
                         style.signoff(facts.tone) if style else "")
+        if kind == "email" and not o["purpose"]:
+            the_plan.subject = _subject_from(facts.points)
         generate = None
         if not o["no_model"]:
-            from assistant.slots import slot_config
+            from assistant.ai import ModelUnavailable
 
-            generate = model_generate(slot_config(team=team, kind="text"))
+            try:
+                generate = text_model(team)
+            except ModelUnavailable as exc:  # the facts still make a whole draft
+                self.stderr.write(f"The text model is not available ({exc}): template only.")
         body, _ = write_all(the_plan, generate)
         if o["json"]:
             self.stdout.write(json.dumps({"subject": the_plan.subject, "body": body},
@@ -114,11 +150,11 @@ class Command(BaseCommand):
     def _sender(self, o, team: Team | None) -> str:
         if o.get("sender_email"):
             return self._user(o["sender_email"], team).display_name
-        return o.get("sender") or getpass.getuser().capitalize()
+        return o.get("sender") or _login_name()
 
     def _email(self, team, o) -> Facts:
         points = _items(o["points"])
-        purpose = o["purpose"] or " ".join(points[0].split()[:8])
+        purpose = o["purpose"] or NO_PURPOSE
         return Facts(kind=L.EMAIL, sender=self._sender(o, team), tone=o["tone"] or L.FRIENDLY,
                      to=[n.strip() for to in o["to"] for n in to.split(",") if n.strip()],
                      purpose=purpose, points=points)
