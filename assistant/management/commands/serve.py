@@ -23,6 +23,17 @@ def worker_command(queue: str, *, concurrency: int = 1) -> list[str]:
             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
 
 
+def worker_env(queue: str, *, cores: int | None = None) -> dict[str, str] | None:
+    """The worker's environment, when it differs from this process's.
+
+    On two cores the text worker's model gets one thread: with two it is starved by the other
+    workers and a draft's sentences run out of time (bench/results/drafts.md)."""
+    cores = cores or os.cpu_count() or 1
+    if queue == "text" and cores <= 2:
+        return {**os.environ, "MODEL_THREADS": "1"}
+    return None
+
+
 def web_command(host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "uvicorn", "assistant.asgi:application", "--host", host,
             "--port", str(port), "--lifespan", "off", "--no-access-log"]
@@ -50,8 +61,9 @@ class Command(BaseCommand):
         commands = {"web": web_command(host, port), "beat": beat_command()}
         for queue in ("speech", "text", "live", "default"):
             commands[f"worker-{queue}"] = worker_command(queue)
-        web_env = {**os.environ, "ASSISTANT_PROCESS": "web"}
-        processes = {name: subprocess.Popen(cmd, env=web_env if name == "web" else None)
+        envs = {"web": {**os.environ, "ASSISTANT_PROCESS": "web"}}
+        envs |= {f"worker-{q}": worker_env(q) for q in ("speech", "text", "live", "default")}
+        processes = {name: subprocess.Popen(cmd, env=envs.get(name))
                      for name, cmd in commands.items()}
         broker = ("Redis" if settings.REDIS_URL
                   else f"the embedded broker in {settings.CELERY_BROKER_FOLDER}")
