@@ -1,7 +1,9 @@
 """The minutes job and the minutes' versions: generated ones never overwrite a person's edit."""
 
 import logging
+import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,14 +45,26 @@ def segments_for(meeting: Meeting) -> list[dict]:
             for s in meeting.segments.select_related("speaker", "speaker__member")]
 
 
-def text_generator(team):
-    """The team's small text model as the callable the extraction may polish with."""
-    from assistant.ai import generate_text
+class ModelBudgetSpent(Exception):
+    """The minutes' time for the small model is used up: the extracted wording stands."""
+
+
+def text_generator(team=None, *, seconds: float | None = None):
+    """The team's text model (the embedded one without a team) as the callable the extraction
+    may polish with, refusing once `seconds` (MINUTES_MODEL_SECONDS) have passed since its
+    first call: the model only rewords, so a long meeting's minutes never wait for it."""
+    from assistant.ai import SlotConfig, generate_text
     from assistant.slots import slot_config
 
-    config = slot_config(team=team, kind="text")
+    config = slot_config(team=team, kind="text") if team is not None else SlotConfig("text")
+    budget = settings.MINUTES_MODEL_SECONDS if seconds is None else seconds
+    deadline: list[float] = []
 
     def generate(prompt, **options) -> str:
+        now = time.monotonic()
+        deadline[:] = deadline or [now + budget]
+        if now >= deadline[0]:
+            raise ModelBudgetSpent(f"the model's {budget:.0f} s for these minutes are spent")
         return generate_text(config, prompt, **options)
 
     return generate

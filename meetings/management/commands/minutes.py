@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.cli import load_roster, transcript_from_audio
+from meetings.minutes import text_generator
 
 
 class Command(BaseCommand):
@@ -44,7 +45,7 @@ class Command(BaseCommand):
                                          speakers=speakers)
         else:
             raise CommandError("Give a recording, or --transcript T.json")
-        generate = None if no_model else _generator()
+        generate = None if no_model else text_generator()
         minutes = extract_minutes(segments=base["segments"], roster=members,
                                   meeting_date=meeting_date, time_zone=time_zone,
                                   generate=generate)
@@ -64,9 +65,3 @@ def _read_transcript(path: str) -> dict:
             "duration": data.get("duration") if isinstance(data, dict) else None,
             "segments": segments}
 
-
-def _generator():
-    from assistant.ai import SlotConfig, generate_text
-
-    config = SlotConfig(kind="text")
-    return lambda prompt, **kw: generate_text(config, prompt, **kw)
