@@ -5,6 +5,7 @@ runs them one after another (never in parallel: the machine has two cores) and j
 the sections under a header naming the machine and the versions.
 """
 
+import contextlib
 import datetime as dt
 import importlib.metadata
 import os
@@ -14,7 +15,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["transcription_eval", "speakers_eval", "minutes_eval", "drafts_eval"]
+BENCHMARKS = ["transcription_eval", "speakers_eval", "minutes_eval", "minutes_audio_eval",
+              "drafts_eval"]
 
 
 def machine() -> str:
@@ -34,10 +36,8 @@ def versions() -> str:
     names = ["torch", "transformers", "faster-whisper", "ctranslate2", "Django", "celery"]
     found = []
     for name in names:
-        try:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             found.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            pass
     return ", ".join(found)
 
 
