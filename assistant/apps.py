@@ -18,3 +18,4 @@ class AssistantConfig(AppConfig):
         navigation.register("Members", "members", min_role=Role.ADMIN, order=80)
         navigation.register("Team settings", "team-settings", min_role=Role.ADMIN, order=85)
         navigation.register("Jobs", "jobs", min_role=Role.ADMIN, order=90)
+        from . import tasks_kb  # noqa: F401 - knowledge base and team models jobs

@@ -249,3 +249,70 @@ class ModelSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.kind}{' ' + self.pair if self.pair else ''}"
+
+
+class KnowledgeSource(models.Model):
+    """One document or meeting transcript in a team's knowledge base, cut into chunks."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        MEETING = "meeting", "Meeting"
+
+    class Status(models.TextChoices):
+        EMBEDDING = "embedding", "Being indexed"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="knowledge_sources")
+    key = models.CharField(max_length=300, help_text="doc:<file name> or meeting:<id>; "
+                                                    "a source with the same key is replaced.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True, help_text="Link back, for meetings.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.EMBEDDING)
+    error = models.TextField(blank=True)
+    embedded_with = models.CharField(max_length=500, blank=True)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    added_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["team", "key"], name="one_source_key")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KnowledgeChunk(models.Model):
+    """A passage of a source, with its sentence embedding (float32 bytes) once indexed."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(KnowledgeSource, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    heading = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    start = models.FloatField(null=True, blank=True, help_text="Seconds into a meeting.")
+    embedding = models.BinaryField(null=True, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "index"]
+        indexes = [models.Index(fields=["team", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} #{self.index}"
+
+
+class KnowledgeIndexVersion(models.Model):
+    """Bumped on every change to a team's chunks: workers rebuild their cached matrix."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.team} knowledge v{self.version}"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assistant.jobs import job_create
+from assistant.knowledge import knowledge_source_delete, knowledge_transcript_put
 from assistant.models import Job, Team, User
 
 from .models import Meeting, Segment, SegmentRevision, Speaker
@@ -70,6 +71,7 @@ def meeting_delete(*, meeting: Meeting) -> None:
             Job.objects.filter(pk=meeting.job_id, status__in=[Job.Status.QUEUED,
                                                              Job.Status.RUNNING]).update(
                 status=Job.Status.CANCELLED, finished_at=timezone.now())
+        knowledge_source_delete(team=meeting.team, key=f"meeting:{meeting.pk}")
         meeting.delete()
         if audio:
             transaction.on_commit(lambda: storage.delete(audio))
@@ -94,6 +96,7 @@ def segments_replace(*, meeting: Meeting, segments: list[dict],
                     words=[[w["start"], w["end"], w["word"]] for w in s.get("words", [])])
             for i, s in enumerate(segments)
         ])
+        knowledge_transcript_put(team=meeting.team, key=f"meeting:{meeting.pk}", title=meeting.title, url=reverse("meeting-detail", args=[meeting.pk]), segments=segments)  # noqa: E501
 
 
 def segment_edit(*, segment: Segment, text: str, user: User) -> Segment:
