@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # torch's CPU build: a local wheel folder when the machine has one (PIP_FIND_LINKS),
 # else the package index.
 TORCH := torch==2.13.0
-SYSTEM_PACKAGES := chromium ffmpeg espeak-ng sox fonts-dejavu-core
+SYSTEM_PACKAGES := chromium ffmpeg espeak-ng sox fonts-dejavu-core nginx
 
 .PHONY: run test bench install assets system lock lint clean-var
 
