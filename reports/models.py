@@ -148,3 +148,7 @@ class DraftStyle(models.Model):
 
     def signoff(self, tone: str) -> str:
         return self.signoffs.get(tone) or L.SIGNOFFS[tone]
+
+
+# Dictation to records (issue #14) lives in its own module.
+from .records_models import Record, RecordChange, RecordTemplate, TemplateVersion  # noqa: E402,F401

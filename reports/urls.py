@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reports
+from . import records_views, views, views_reports
 
 urlpatterns = [
     path("drafts/", views.draft_list, name="draft-list"),
@@ -21,4 +21,17 @@ urlpatterns = [
     path("daily/<int:pk>/submit/", views_reports.report_submit, name="report-submit"),
     path("team/", views_reports.report_team_day, name="report-team-day"),
     path("team/week/", views_reports.report_team_week, name="report-team-week"),
+    # Dictation to records (issue #14)
+    path("records/", records_views.record_list, name="record-list"),
+    path("records/<int:pk>/", records_views.record_detail, name="record-detail"),
+    path("records/<int:pk>/status/", records_views.record_status, name="record-status"),
+    path("records/<int:pk>/delete/", records_views.record_delete, name="record-delete"),
+    path("records/templates/", records_views.template_list, name="record-templates"),
+    path("records/templates/new/", records_views.template_new, name="record-template-new"),
+    path("records/templates/<int:pk>/edit/", records_views.template_edit,
+         name="record-template-edit"),
+    path("records/templates/<int:pk>/dictate/", records_views.record_dictate,
+         name="record-dictate"),
+    path("records/templates/<int:pk>/export/<str:fmt>/", records_views.record_export,
+         name="record-export"),
 ]

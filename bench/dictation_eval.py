@@ -1,0 +1,192 @@
+"""Dictation to records: field accuracy and unsupported fills on the scripted dictations.
+
+    .venv/bin/python -m bench.dictation_eval             # bench/results/dictation.md
+    .venv/bin/python -m bench.dictation_eval --cached    # reuse transcripts from an earlier run
+    .venv/bin/python -m bench.dictation_eval --model     # also let the team's small model fill
+                                                         # free-text fields the rules leave empty
+
+Each dictation in bench/dictations/ is rendered with espeak-ng (bench.dictations.render),
+transcribed with Whisper tiny.en through the app's path (meetings.pipeline.process_audio via
+reports.records_audio), and filled with the template's starter fields against the dictation's
+recording date. Scored per field (rules in bench/dictations/README.md) on the tune half and on
+the held-out half; an "unsupported fill" is a value filled where the dictation says nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "dictation.md"
+CACHE = ROOT / "bench" / ".cache" / "dictations"
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assistant.settings")
+    import django
+
+    django.setup()
+
+
+def transcript_for(item: dict, fields: list[dict], *, cached: bool) -> tuple[dict, float]:
+    """The dictation's transcript through the real path; (transcript, seconds taken)."""
+    from assistant.ai import SlotConfig
+    from reports.records_audio import dictation_hotwords, transcribe_dictation
+
+    from .dictations.render import audio_path, render
+
+    saved = CACHE / f"{item['id']}.transcript.json"
+    if cached and saved.exists():
+        return json.loads(saved.read_text()), 0.0
+    wav = audio_path(item)
+    if not wav.exists():
+        render(item)
+    began = time.perf_counter()
+    transcript = transcribe_dictation(
+        str(wav),
+        speech=SlotConfig(kind="speech_en"),
+        hotwords=dictation_hotwords(fields),
+        language="en",
+    )
+    took = time.perf_counter() - began
+    saved.write_text(json.dumps(transcript, indent=1))
+    return transcript, took
+
+
+def score_field(kind: str, expected, got) -> bool:
+    """Whether a filled value is right (rules in bench/dictations/README.md)."""
+    from reports.fill_values import content_words
+
+    if expected is None or got is None:
+        return expected is None and got is None
+    if kind == "number":
+        return abs(float(expected) - float(got)) < 1e-6
+    if kind == "list":
+        if len(got) != len(expected):
+            return False
+        left = [content_words(g) for g in got]
+        for item in expected:
+            want = content_words(item)
+            match = next((g for g in left if len(want & g) * 2 >= len(want)), None)
+            if match is None:
+                return False
+            left.remove(match)
+        return True
+    if kind == "text":
+        want, have = content_words(expected), content_words(got)
+        common = len(want & have)
+        if not common:
+            return False
+        precision, recall = common / len(have), common / len(want)
+        return 2 * precision * recall / (precision + recall) >= 0.6
+    return expected == got
+
+
+def evaluate(item: dict, transcript: dict, *, model=None) -> list[dict]:
+    """One row per field: expected, filled, right, unsupported (filled where nothing was said)."""
+    from reports.fill import fill_record
+    from reports.records_starters import STARTERS
+
+    fields = STARTERS[item["template"]]["fields"]
+    result = fill_record(
+        transcript["text"], fields, recorded_on=dt.date.fromisoformat(item["recorded_on"])
+    )
+    if model is not None:
+        from reports.fill_model import fill_free_text
+
+        result = fill_free_text(result, transcript["text"], fields, generate=model)
+    rows = []
+    for spec in fields:
+        got = result["fields"][spec["name"]]["value"]
+        expected = item["expected"][spec["name"]]
+        rows.append(
+            {
+                "id": item["id"],
+                "split": item["split"],
+                "field": spec["name"],
+                "type": spec["type"],
+                "expected": expected,
+                "got": got,
+                "right": score_field(spec["type"], expected, got),
+                "unsupported": expected is None and got is not None,
+                "method": result["fields"][spec["name"]]["method"],
+            }
+        )
+    return rows
+
+
+def summary(rows: list[dict]) -> dict:
+    right = sum(r["right"] for r in rows)
+    said = [r for r in rows if r["expected"] is not None]
+    return {
+        "fields": len(rows),
+        "right": right,
+        "accuracy": right / len(rows) if rows else 0,
+        "said": len(said),
+        "filled_right": sum(r["right"] for r in said),
+        "missed": sum(r["got"] is None for r in said),
+        "wrong": sum(r["got"] is not None and not r["right"] for r in said),
+        "unsupported": sum(r["unsupported"] for r in rows),
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cached", action="store_true")
+    parser.add_argument("--model", action="store_true")
+    parser.add_argument("--only", help="a dictation id prefix")
+    parser.add_argument("--split", choices=["tune", "held-out"])
+    parser.add_argument("--show", action="store_true", help="print every wrong field")
+    args = parser.parse_args(argv)
+    setup_django()
+    from reports.records_starters import STARTERS
+
+    from .dictations.render import dictations
+
+    rows, seconds = [], []
+    model = _model() if args.model else None
+    for item in dictations():
+        if args.only and not item["id"].startswith(args.only):
+            continue
+        if args.split and item["split"] != args.split:
+            continue
+        transcript, took = transcript_for(
+            item, STARTERS[item["template"]]["fields"], cached=args.cached
+        )
+        seconds.append(took)
+        rows += evaluate(item, transcript, model=model)
+    if args.show:
+        for r in rows:
+            if not r["right"]:
+                print(
+                    f"{r['id']:12} {r['field']:16} expected {r['expected']!r:40.40} "
+                    f"got {r['got']!r}"
+                )
+    for split in ("tune", "held-out"):
+        part = [r for r in rows if r["split"] == split]
+        if part:
+            print(split, summary(part))
+    if not (args.only or args.split):
+        write_results(rows, seconds, args)
+    return 0
+
+
+def _model():
+    from assistant.ai import SlotConfig, generate_text
+
+    config = SlotConfig(kind="text")
+    return lambda prompt, **options: generate_text(config, prompt, **options)
+
+
+def write_results(rows: list[dict], seconds: list[float], args) -> None:
+    pass
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,78 @@
+"""A dictation's recording to a transcript, through the meetings' audio path (no diarization).
+
+The transcript is one text with its segments' character offsets and times, so a filled
+value's source (characters) can be shown and played (seconds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.ai import SlotConfig
+
+
+def dictation_hotwords(fields: list[dict], glossary: list[str] | None = None) -> list[str]:
+    """What Whisper should spell right: the team's glossary, the labels and the choices."""
+    words = list(glossary or [])
+    for field in fields:
+        words.append(field["label"])
+        words.extend(field.get("options") or [])
+    return words
+
+
+def transcribe_dictation(
+    path: str,
+    *,
+    speech: SlotConfig,
+    hotwords: list[str] | None = None,
+    language: str | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
+) -> dict:
+    """{"text", "segments": [{start, end, char_start, char_end, text}], "duration"}.
+
+    Raises meetings.audio.AudioRejected for a file that is not usable audio.
+    """
+    from meetings.pipeline import process_audio
+
+    processed = process_audio(
+        path,
+        speech=speech,
+        speaker=None,
+        language=language,
+        hotwords=hotwords,
+        on_progress=on_progress,
+    )
+    return transcript_from_segments(processed.segments, duration=processed.duration)
+
+
+def transcript_from_segments(segments: list[dict], *, duration: float = 0.0) -> dict:
+    """Join timed segments into one text, remembering where each segment's characters are."""
+    parts, spans, at = [], [], 0
+    for seg in segments:
+        text = " ".join(str(seg.get("text", "")).split())
+        if not text:
+            continue
+        if parts:
+            at += 1
+        spans.append(
+            {
+                "start": round(float(seg["start"]), 2),
+                "end": round(float(seg["end"]), 2),
+                "char_start": at,
+                "char_end": at + len(text),
+                "text": text,
+            }
+        )
+        parts.append(text)
+        at += len(text)
+    return {"text": " ".join(parts), "segments": spans, "duration": round(duration, 2)}
+
+
+def seconds_of(transcript: dict, start: int, end: int) -> list[float] | None:
+    """The time span of a character span, from the segments it touches."""
+    hit = [
+        s for s in transcript.get("segments", []) if s["char_start"] < end and start < s["char_end"]
+    ]
+    if not hit:
+        return None
+    return [hit[0]["start"], hit[-1]["end"]]
