@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import triggers as tr
-from .addressing import addressee, delegated_to, subject_before, vocatives
+from .addressing import addressee, delegated_to, subject_before, trailing_vocative, vocatives
 from .dates import find_due
 from .lexicon import (
     ACCEPT,
@@ -29,6 +29,8 @@ from .lexicon import (
 from .roster import Roster
 from .tasks import Task, clause, is_vague, make_tasks, shorten, starts_with_verb
 from .text import Sentence, capitalise, clean, clip_words, content_words, similar
+from .wrapup import Topics, closing_start, nominal, past_before, reply_kind
+from .wrapup import YOU_NOW
 
 REPLY_WINDOW = 60.0  # seconds within which an answer still answers a request
 MIN_CONFIDENCE = 0.6
@@ -74,6 +76,8 @@ class ActionFinder:
 
     def __post_init__(self) -> None:
         self.speakers = {s.speaker for s in self.sentences if s.speaker}
+        self.closing = closing_start(self.sentences)
+        self.topics = Topics(self.sentences, self.roster)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -92,7 +96,8 @@ class ActionFinder:
             tuple[int, int]
         ] = []  # start offsets of triggers already read, to read each once
         for reader in (self._announce, self._ownership, self._group, self._request,
-                       self._imperative, self._second, self._first, self._third):  # fmt: skip
+                       self._imperative, self._second, self._wrap_up, self._first,
+                       self._third):  # fmt: skip
             reader(i, text, used)
 
     def _taken(self, used: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -170,6 +175,20 @@ class ActionFinder:
                 if not self._taken(used, m.start(), len(text)):
                     self._ask(i, text, m.group("rest"), m.start(), confidence, kind)
 
+    def _wrap_up(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        """At the close: "you're looking at X", "for frontend, the login page"."""
+        if self.sentences[i].start < self.closing:
+            return
+        m = YOU_NOW.search(text)
+        if m and not past_before(text[: m.start()]) and not self._taken(used, m.start(), len(text)):
+            self._ask(i, text, m.group("rest"), m.start(), 0.7, "you_now")
+            return
+        found = nominal(text, self.roster)
+        if found and not self._taken(used, found[2], len(text)):
+            member, rest, at = found
+            owner = member or self._unnamed_you(i, rest, None)
+            self._add(i, f"work on {rest}", owner, 0.75, "nominal")
+
     def _first(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
         s = self.sentences[i]
         for kind, confidence, pattern in tr.FIRST:
@@ -181,6 +200,8 @@ class ActionFinder:
                 prefix = text[: m.start()]
                 if CONDITIONAL.search(prefix) or tr.PAST_REPORT.search(prefix):
                     continue
+                if tr.EMBEDDED.search(prefix):
+                    continue  # "I don't know what I'm going to write"
                 rest, conf = self._soften(m.group("rest"), confidence - self._hedged(prefix))
                 if re.search(r"\bjust\b", text[m.start() : m.start("rest") + 6]):
                     conf -= 0.3  # "I'll just show you…": done on the spot, in the meeting
@@ -218,12 +239,16 @@ class ActionFinder:
             self._add(i, rest[delegated[1] :], delegated[0], confidence + 0.05, "delegated")
             return
         owner = addressee(text, self.roster, before=at + 40)
+        if owner is None and kind.startswith("you"):
+            owner = trailing_vocative(self.sentences, i, self.roster)
         if kind == "you_must" and owner is None:
             return  # "you have to press F8": generic "you", not an assignment
         reply, accepted = self._reply(i, owner)
         if accepted is False:
             return  # "No, sorry, I can't": refused
-        if owner is None and reply is not None and accepted:
+        if owner is None and kind.startswith("you") and len(self.speakers) > 2:
+            owner = self._unnamed_you(i, rest, reply if accepted else None)
+        elif owner is None and reply is not None and accepted:
             owner = reply.speaker
         elif owner is None and len(self.speakers) == 2:
             others = self.speakers - {self.sentences[i].speaker}
@@ -248,6 +273,20 @@ class ActionFinder:
             return s, True if ACCEPT.match(said) or echo else None
         return None, None
 
+    def _unnamed_you(self, i: int, task: str, reply: Sentence | None) -> str | None:
+        """Who "you" is in a room of several: who took it on, else who talked about it.
+
+        An answer ("sure, I'll have it Friday") takes it on; what someone has been talking about
+        weighs more than a bare "okay"; "mm-hmm" only says "go on".
+        """
+        kind = reply_kind(reply.text) if reply is not None else "continuer"
+        if reply is not None and kind == "answer":
+            return reply.speaker
+        topical = self.topics.owner_of(task, exclude=self.sentences[i].speaker)
+        if topical or kind == "continuer":
+            return topical
+        return reply.speaker if reply is not None else None
+
     def _unknown(self, owner: str | None) -> tuple[str | None, ...]:
         """Speaker labels outside the roster: a reply in such a voice may be anyone's."""
         return (
@@ -267,7 +306,8 @@ class ActionFinder:
 
     def _soften(self, rest: str, confidence: float) -> tuple[str, float]:
         """The task words with "be …ing", "see if I can", "try to" read; "" when not a task."""
-        rest = rest.strip()
+        rest = re.sub(r"^be\s+(?:just|also|really|basically|still|actually)\s+", "be ", rest.strip(),
+                      flags=re.I)  # fmt: skip
         if re.match(r"^be\s+", rest, re.I):
             after = rest[3:].lstrip()
             if STATE_AFTER_BE.match(after) or not re.match(r"^\w+ing\b", after):

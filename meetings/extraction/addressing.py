@@ -118,3 +118,22 @@ def speaker_of_reply(sentences: list[Sentence], i: int, window: float = 90.0) ->
         if s.speaker != me:
             return s
     return None
+
+
+def trailing_vocative(sentences: list[Sentence], i: int, roster: Roster) -> str | None:
+    """A member named at the end of the speaker's previous, unfinished sentence.
+
+    "Um, and, sales lead," … (someone says "mm-hmm") … "you'll draft the pricing sheet."
+    """
+    me = sentences[i].speaker
+    for s in reversed(sentences[max(0, i - 4) : i]):
+        if s.speaker != me:
+            if len(s.text.split()) > 3:
+                return None
+            continue
+        text = s.text.strip()
+        if text.endswith((".", "?", "!")):
+            return None
+        pieces = [p for p in re.split(r"[,;:]", text) if p.strip()]
+        return _name_in(pieces[-1], roster) if pieces else None
+    return None

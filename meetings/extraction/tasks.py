@@ -53,6 +53,10 @@ NOT_TASK_VERBS = wordset(
 )
 
 
+# "think about the onboarding flow" is work handed out ("you'll be thinking about…").
+THINK_ABOUT = ("think about", "think of", "think through")
+
+
 @dataclass
 class Task:
     """One task phrase, its due date and the words it was made from."""
@@ -136,6 +140,7 @@ def first_verb_ok(task: str) -> bool:
 def starts_with_verb(task: str) -> bool:
     """Whether a task starts with a verb: a known one, or a word followed by its object."""
     parts = task.lower().split()
-    if not parts or (parts[0] in NOT_TASK_VERBS and " ".join(parts[:3]) != "come up with"):
+    allowed = " ".join(parts[:3]) == "come up with" or " ".join(parts[:2]) in THINK_ABOUT
+    if not parts or (parts[0] in NOT_TASK_VERBS and not allowed):
         return False
     return is_verb(parts[0]) or (len(parts) > 1 and parts[1] in OBJECT_START)

@@ -74,6 +74,12 @@ PAST_REPORT = re.compile(
 )
 SEE_IF = re.compile(r"^see\s+(?:if|whether)\s+(?:i|we)\s+can\s+(?P<rest>.+)", re.IGNORECASE)
 TRY = re.compile(r"^(?:try|attempt)\s+(?:to|and)\s+", re.IGNORECASE)
+# "I don't know what I'm going to…": an embedded question, not a commitment.
+EMBEDDED = re.compile(
+    r"\b(?:know|sure|idea|wonder(?:ing)?|decided?|clear|remember|tell\s+\w+|ask(?:ing)?|"
+    r"see|think\s+about)\s+(?:what|how|where|when|which|whether|if|why)\s+$",
+    re.IGNORECASE,
+)
 WH_BEFORE = re.compile(r"\b(?:what|how|why|where|when|which|who)\s+(?:\w+\s+)?$", re.IGNORECASE)
 AFTER_MEETING = re.compile(
     r"\b(?:after\s+(?:the|this)\s+(?:meeting|call)|afterwards|later\s+(?:today|on|this)|offline|"
