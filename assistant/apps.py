@@ -19,3 +19,6 @@ class AssistantConfig(AppConfig):
         navigation.register("Team settings", "team-settings", min_role=Role.ADMIN, order=85)
         navigation.register("Jobs", "jobs", min_role=Role.ADMIN, order=90)
         from . import tasks_kb  # noqa: F401 - knowledge base and team models jobs
+
+        navigation.register("Assistant", "chat", order=3)
+        navigation.register("Knowledge base", "kb-list", order=60)

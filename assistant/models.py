@@ -316,3 +316,35 @@ class KnowledgeIndexVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} knowledge v{self.version}"
+
+
+class ChatMessage(models.Model):
+    """One question a person asked the team assistant, and its cited answer."""
+
+    class Status(models.TextChoices):
+        WRITING = "writing", "Writing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="chat_messages")
+    question = models.TextField()
+    answer = models.TextField(blank=True)
+    citations = models.JSONField(default=list, blank=True)
+    known = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WRITING)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+    @property
+    def is_writing(self) -> bool:
+        return self.status == self.Status.WRITING

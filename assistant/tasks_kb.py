@@ -1,8 +1,9 @@
 """Jobs of the knowledge base and the team assistant (thin: re-fetch, call one service)."""
 
+from .chat import ANSWER, chat_answer
 from .jobs import job_task
 from .knowledge import EMBED, knowledge_embed
-from .models import Job, KnowledgeSource
+from .models import ChatMessage, Job, KnowledgeSource
 
 
 @job_task(EMBED, queue="text")
@@ -12,3 +13,14 @@ def kb_embed(job: Job, progress) -> dict:
     if source is None or source.job_id != job.pk:
         return {"skipped": "the source was deleted or replaced since"}
     return knowledge_embed(source=source, progress=progress)
+
+
+@job_task(ANSWER, queue="text")
+def chat_answer_job(job: Job, progress) -> dict:
+    """Answer one chat message; a message already answered is left as it is."""
+    message = ChatMessage.objects.filter(pk=job.params.get("message")).first()
+    if message is None or not message.is_writing:
+        return {"skipped": "already answered or deleted"}
+    progress(10, stage="Searching the knowledge base")
+    message = chat_answer(message=message)
+    return {"message": message.pk, "known": message.known}

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
 
-from . import views
+from . import views, views_chat, views_kb
 
 # The Django admin sits behind the same login (and second factor) as the app.
 admin.site.login = staff_member_required(admin.site.login, login_url="account_login")
@@ -27,8 +27,15 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
+    path("team/knowledge/", views_kb.kb_list, name="kb-list"),
+    path("team/knowledge/<int:pk>/delete/", views_kb.kb_delete, name="kb-delete"),
+    path("team/knowledge/passages/<int:pk>/", views_kb.kb_passage, name="kb-passage"),
+    path("assistant/", views_chat.chat, name="chat"),
+    path("assistant/messages/<int:pk>/", views_chat.chat_message, name="chat-message"),
+    path("assistant/messages/<int:pk>/stream/", views_chat.chat_stream, name="chat-stream"),
     path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("learning/", include("learning.urls")),
     path("django-admin/", admin.site.urls),
+    path("", include("api.urls")),
 ]

@@ -23,7 +23,8 @@ CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new"
                 "my-todos", "draft-list", "draft-email", "draft-reply", "draft-feedback",
                 "draft-style", "report-today", "report-day", "report-team-day",
                 "report-team-week", "learning-home", "learning-my-skills", "learning-refresh",
-                "learning-team", "learning-catalog", "learning-import", "learning-skills"}
+                "learning-team", "learning-catalog", "learning-import", "learning-skills",
+                "kb-list", "chat", "room-list"}
 # name → a function (world) → kwargs addressing an object of world.team
 OBJECT = {
     "job-detail": lambda w: {"pk": JobFactory(team=w.team).pk},
@@ -64,7 +65,36 @@ OBJECT = {
     "learning-assign": lambda w: {"pk": Membership.objects.get(user=w.teammate).pk},
     "learning-resource": lambda w: {"pk": _suggestion(w).resource_id},
     "learning-skill": lambda w: {"pk": _suggestion(w).skill_id},
+    "kb-delete": lambda w: {"pk": _kb_source(w).pk},
+    "kb-passage": lambda w: {"pk": _kb_source(w).chunks.first().pk},
+    "chat-message": lambda w: {"pk": _chat_message(w).pk},
+    "chat-stream": lambda w: {"pk": _chat_message(w).pk},
+    **{name: lambda w: {"pk": _room(w).pk} for name in (
+        "room-detail", "room-join", "room-invite", "room-end", "room-chat", "room-audio",
+        "room-stream")},
 }
+
+
+def _room(w):
+    from meetings.rooms import room_create
+
+    return room_create(team=w.team, host=w.owner, title="Stand-up")
+
+
+def _kb_source(w):
+    from assistant.knowledge import knowledge_document_put
+
+    return knowledge_document_put(team=w.team, user=w.owner, name="handbook.md",
+                                  data=b"# Travel\n\nTrains are booked for any trip under 500 km.")
+
+
+def _chat_message(w):
+    from assistant.models import ChatMessage
+
+    return ChatMessage.objects.create(team=w.team, user=w.owner, question="Trains?",
+                                      answer="Trains under 500 km. [1]", status="done")
+
+
 def _minutes(w):
     from meetings.minutes import minutes_store
 
@@ -101,7 +131,8 @@ POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-v
              "item-review", "todo-status", "job-cancel", "job-retry", "member-role",
              "member-remove", "invitation-revoke", "meeting-update", "meeting-delete",
              "meeting-retranscribe", "draft-stop", "draft-share", "draft-delete",
-             "report-submit", "learning-suggestion", "learning-assign"}
+             "report-submit", "learning-suggestion", "learning-assign", "kb-delete",
+             "room-join", "room-invite", "room-end", "room-chat", "room-audio"}
 # Third-party URL trees with their own access control (allauth; the Django admin).
 SKIPPED_PREFIXES = ("accounts/", "django-admin/")
 
