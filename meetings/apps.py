@@ -20,4 +20,5 @@ class MeetingsConfig(AppConfig):
         app.conf.beat_schedule["todo-digest"] = {
             "task": "meetings.todo_digest", "schedule": crontab(hour=7, minute=0)}
         navigation.register("My to-dos", "my-todos", order=5)
+        navigation.register("Live rooms", "room-list", order=12)
         navigation.register("Team board", "todo-board", min_role=Role.MANAGER, order=20)

@@ -295,3 +295,117 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar of {self.user}"
+
+
+class Room(models.Model):
+    """A live room: members speak, everyone reads captions in their language; then a meeting."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ENDED = "ended", "Ended"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rooms")
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="rooms_hosted")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The room's revision counter: every caption change takes the next number, so a
+    # participant's stream asks for "everything after N" and misses nothing.
+    revision = models.PositiveBigIntegerField(default=0)
+    # Which live worker serves the room, until when (renewed while it runs).
+    pump = models.CharField(max_length=40, blank=True)
+    pump_until = models.DateTimeField(null=True, blank=True)
+    archived = models.BooleanField(default=False,
+                                   help_text="The audio and captions were made into a meeting.")
+    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class RoomScopedQuerySet(TeamScopedQuerySet):
+    team_path = "room__team"
+
+
+class Participant(models.Model):
+    """A member in a room, with the language they read captions in ("" = as spoken)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    caption_language = models.CharField(max_length=8, blank=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    # Room-relative sample (16 kHz) up to which this person's audio has final captions.
+    heard_until = models.PositiveBigIntegerField(default=0)
+    # The microphone session being streamed and the room sample its first sample fell on.
+    capture = models.CharField(max_length=40, blank=True)
+    capture_base = models.PositiveBigIntegerField(default=0)
+
+    objects = RoomScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_at"]
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_seat_each")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.room}"
+
+
+class Caption(models.Model):
+    """What someone said (partial until final) or typed, with its translations by language."""
+
+    class Kind(models.TextChoices):
+        SPEECH = "speech", "Speech"
+        CHAT = "chat", "Chat"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="captions")
+    participant = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True,
+                                    related_name="captions")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SPEECH)
+    revision = models.PositiveBigIntegerField(db_index=True)
+    start = models.FloatField(default=0.0, help_text="Seconds from the room's start.")
+    end = models.FloatField(default=0.0)
+    text = models.TextField()
+    language = models.CharField(max_length=8, blank=True)
+    final = models.BooleanField(default=False)
+    translations = models.JSONField(default=dict, blank=True, help_text="{language: text}")
+    translated = models.BooleanField(default=False, help_text="Translations are done.")
+    final_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RoomScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class RoomAudio(models.Model):
+    """A piece (≤ 1 s) of one participant's microphone: 16 kHz mono 16-bit PCM."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE,
+                                    related_name="audio")
+    offset = models.PositiveBigIntegerField(help_text="Room-relative first sample.")
+    pcm = models.BinaryField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{len(self.pcm) // 2} samples at {self.offset}"

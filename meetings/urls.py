@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_speakers, views_todos
+from . import views, views_rooms, views_speakers, views_todos
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
@@ -33,4 +33,12 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views_todos.calendar_ics, name="calendar-ics"),
     path("voice/", views_speakers.voice, name="voice"),
     path("voice/delete/", views_speakers.voice_delete, name="voice-delete"),
+    path("rooms/", views_rooms.room_list, name="room-list"),
+    path("rooms/<int:pk>/", views_rooms.room_detail, name="room-detail"),
+    path("rooms/<int:pk>/join/", views_rooms.room_join, name="room-join"),
+    path("rooms/<int:pk>/invite/", views_rooms.room_invite, name="room-invite"),
+    path("rooms/<int:pk>/end/", views_rooms.room_end, name="room-end"),
+    path("rooms/<int:pk>/chat/", views_rooms.room_chat, name="room-chat"),
+    path("rooms/<int:pk>/audio/", views_rooms.room_audio, name="room-audio"),
+    path("rooms/<int:pk>/stream/", views_rooms.room_stream, name="room-stream"),
 ]
