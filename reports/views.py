@@ -44,11 +44,15 @@ def _tone(request) -> str:
 @team_required()
 def draft_list(request):
     visible = drafts_visible(user=request.user).filter(team=request.team)
+    others = visible.exclude(author=request.user).filter(kind=Draft.Kind.FEEDBACK)
+    is_manager = request.membership.has_role(Role.MANAGER)
     return render(request, "reports/draft_list.html", {
         "mine": visible.filter(author=request.user).exclude(kind=Draft.Kind.DAILY_REPORT)[:50],
-        "shared": visible.filter(kind=Draft.Kind.FEEDBACK, member=request.user)
-                         .exclude(author=request.user),
-        "is_manager": request.membership.has_role(Role.MANAGER),
+        "shared": others.filter(member=request.user),
+        # The team's other managers read feedback too: it is listed where they can find it.
+        "team_feedback": (others.exclude(member=request.user).select_related("author", "member")
+                          [:50] if is_manager else []),
+        "is_manager": is_manager,
     })
 
 

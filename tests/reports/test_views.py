@@ -132,6 +132,14 @@ def test_feedback_about_a_manager_waits_until_it_is_shared(world, client_for):
     assert client_for(world.manager).get(url).status_code == 200
 
 
+def test_the_teams_other_managers_find_feedback_in_their_list(world, client_for):
+    draft = factories.draft(world, "feedback", author=world.manager)
+    link = reverse("draft-detail", args=[draft.pk])
+    assert link in client_for(world.owner).get(reverse("draft-list")).content.decode()
+    for outsider in (world.teammate, world.stranger):  # the member: not before it is shared
+        assert link not in client_for(outsider).get(reverse("draft-list")).content.decode()
+
+
 def test_only_managers_start_feedback(world, client_for):
     assert client_for(world.teammate).get(reverse("draft-feedback")).status_code == 403
     response = client_for(world.manager).post(reverse("draft-feedback"), {
