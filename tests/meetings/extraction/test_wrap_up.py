@@ -141,3 +141,48 @@ def test_getting_instructions_is_no_action_item():
         ("Team Lead", "To wrap up, you'll all get the instructions by email, I guess."),
     ])  # fmt: skip
     assert [i for i in minutes["action_items"] if "instructions" in evidence(i)] == []
+
+
+def test_a_hedge_in_a_preamble_does_not_weaken_the_assignment_after_it():
+    minutes = run(TALK + [
+        ("Team Lead", "So I guess just to confirm what we're doing next week, for our data "
+                      "analyst, you're going to be rebuilding the churn dashboard."),
+    ])  # fmt: skip
+    assert owners_of(minutes, "churn dashboard") == ["Data Analyst"], minutes["action_items"]
+
+
+def test_a_no_to_a_later_question_does_not_refuse_an_earlier_assignment():
+    minutes = run(TALK + [
+        ("Team Lead", "To wrap up, data analyst, you're going to be rebuilding the churn "
+                      "dashboard. Sales, you're going to update the pricing sheet. "
+                      "Anything else from anyone? Questions at all?"),
+        ("Data Analyst", "No."),
+    ])  # fmt: skip
+    assert owners_of(minutes, "churn dashboard") == ["Data Analyst"], minutes["action_items"]
+
+
+def test_a_long_meeting_keeps_its_likeliest_items_and_not_every_i_will():
+    # Forty minutes of talk with in-the-room "I'll…" remarks, then a wrap-up round.
+    chatter = [
+        ("Data Analyst", "I'll check the February numbers against the old export."),
+        ("Frontend Developer", "I'll look at the font sizes on the settings page."),
+        ("Sales Manager", "I'll call the two customers who asked for a discount."),
+        ("Data Analyst", "I'm going to compare the churn with last year's cohort."),
+        ("Frontend Developer", "I'll try the new icon set on the menu."),
+        ("Sales Manager", "I'll write down the three complaints we had."),
+        ("Data Analyst", "I'll rerun the query without the test accounts."),
+        ("Frontend Developer", "I'm going to record the glitch on a small phone."),
+    ]
+    filler = [(who, text + " " + "We talked it through at length. " * 12) for who, text in TALK]
+    lines = filler * 4 + chatter + filler * 2 + [
+        ("Team Lead", "To wrap up. Data analyst, you're going to rebuild the churn dashboard. "
+                      "Frontend developer, you're going to fix the mobile layout. Sales, "
+                      "you're going to update the pricing sheet."),
+        ("Sales Manager", "Okay."),
+    ]
+    minutes = run(lines)
+    duration = minutes["action_items"] and build_segments(lines)[-1]["end"] / 60
+    assert duration > 30
+    found = {i["owner"] for i in minutes["action_items"]}
+    assert {"Data Analyst", "Frontend Developer", "Sales Manager"} <= found, minutes["action_items"]
+    assert len(minutes["action_items"]) <= 6, minutes["action_items"]
