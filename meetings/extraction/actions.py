@@ -34,6 +34,7 @@ from .wrapup import YOU_NOW
 
 REPLY_WINDOW = 60.0  # seconds within which an answer still answers a request
 MIN_CONFIDENCE = 0.6
+MOVED_ON = 2  # sentences the asker may add before a reply no longer answers the request
 MIN_CONFIDENCE_UNOWNED = 0.6
 # Only when they answer a request ("Sure, I can do that"): on their own, "I can…" and "let
 # me…" are mostly abilities and things done in the meeting itself.
@@ -260,8 +261,12 @@ class ActionFinder:
     def _reply(self, i: int, owner: str | None = None) -> tuple[Sentence | None, bool | None]:
         """The answer to sentence i (by `owner` when given), and whether it accepts."""
         asker = self.sentences[i]
+        went_on = 0  # sentences the asker adds: after a few, a reply answers those instead
         for s in self.sentences[i + 1 : i + 12]:
             if s.start - asker.end > REPLY_WINDOW:
+                break
+            went_on += s.speaker == asker.speaker
+            if went_on > MOVED_ON:
                 break
             unknown = s.speaker not in self.roster.names  # an unnamed voice may be the owner
             if s.speaker == asker.speaker or (owner and s.speaker != owner and not unknown):
@@ -324,7 +329,9 @@ class ActionFinder:
         return rest, confidence
 
     def _hedged(self, text: str) -> float:
-        return 0.25 if HEDGE.search(text) else 0.0
+        """A hedge just before the trigger; one in a preamble ("I guess, to confirm, …") is not."""
+        near = " ".join(text.split()[-6:])
+        return 0.25 if HEDGE.search(near) else 0.0
 
     def _add(self, i: int, rest: str, owner: str | None, confidence: float, kind: str,
              reply: Sentence | None = None, reply_from: str | None = None,
