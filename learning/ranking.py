@@ -3,8 +3,8 @@
 - gap: max over skills of the member's need for the skill × how much the resource teaches it
   (1 for a tagged skill; from the meaning of its text for an untagged resource). The skill
   that gives the maximum is the one the suggestion is "about".
-- relevance: 1 + the cosine between the resource and the member's context (the texts of their
-  signals that ask for learning); 1 when there is no context yet.
+- relevance: 1 + half the cosine between the resource and the member's context (the texts of
+  their signals that ask for learning); 1 when there is no context yet.
 - level fit: a bell around one level above the member's level in that skill.
 - novelty: 1 − half the resource's similarity to what the member finished or was assigned.
 Resources the member finished, dismissed, saved or was assigned are never ranked.
@@ -20,6 +20,7 @@ CHUNK = 64
 INFERRED_FLOOR = 0.3  # the cosine below which an untagged resource teaches nothing of a skill
 INFERRED_SPAN = 0.3  # ... and above which, plus this, it counts as fully about the skill
 NOVELTY_WEIGHT = 0.5
+RELEVANCE_WEIGHT = 0.5  # relevance is 1..1.5: it orders resources for a need, rarely the needs
 FIT_WIDTH = 1.0
 
 
@@ -96,7 +97,8 @@ def _score_chunk(catalog: Catalog, members: Members, lo: int, hi: int, top: int)
     gap = np.take_along_axis(per_skill, skill[..., None], axis=2)[..., 0]
     rows = np.arange(hi - lo)[:, None]
     fit = level_fit(catalog.levels[None, :], members.levels[lo:hi][rows, skill])
-    relevance = 1.0 + np.clip(members.context[lo:hi] @ catalog.vectors.T, 0.0, 1.0)
+    relevance = 1.0 + RELEVANCE_WEIGHT * np.clip(members.context[lo:hi] @ catalog.vectors.T,
+                                               0.0, 1.0)
     novelty = _novelty(catalog, members.seen[lo:hi])
     score = gap * relevance * fit * novelty
     for i, excluded in enumerate(members.excluded[lo:hi]):

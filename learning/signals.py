@@ -6,6 +6,7 @@ counts for the skill it is closest to when the similarity reaches LINK_THRESHOLD
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assistant.models import Team, User
-from meetings.models import Meeting, Todo
+from meetings.models import ActionItem, Meeting, Speaker, Todo
 
 from . import embedding
 from .models import LEVELS, Goal, Signal, Skill, Suggestion
@@ -51,80 +52,97 @@ class MemberSignals:
     vectors: np.ndarray | None = None
 
 
-def _todo_evidence(team: Team, member: User, since) -> list[Evidence]:
-    todos = (Todo.objects.filter(team=team, assignee=member, created_at__gte=since,
+def _todo_evidence(team: Team, members: list[User], since) -> dict[int, list[Evidence]]:
+    todos = (Todo.objects.filter(team=team, assignee__in=members, created_at__gte=since,
                                  learning__isnull=True)
              .prefetch_related("events"))
     today = timezone.localdate()
-    out = []
+    out = defaultdict(list)
     for todo in todos:
         events = list(todo.events.all())
         done_at = next((e.at for e in reversed(events) if e.status == Todo.Status.DONE), None)
         late = todo.due and (done_at.date() > todo.due if todo.status == Todo.Status.DONE
                              and done_at else todo.due < today)
+        found = out[todo.assignee_id]
         if any(e.status == Todo.Status.BLOCKED for e in events) or (
                 todo.status == Todo.Status.BLOCKED):
-            out.append(Evidence(Signal.Kind.TODO_BLOCKED, todo.title))
+            found.append(Evidence(Signal.Kind.TODO_BLOCKED, todo.title))
         if late:
-            out.append(Evidence(Signal.Kind.TODO_OVERDUE, todo.title))
+            found.append(Evidence(Signal.Kind.TODO_OVERDUE, todo.title))
         elif todo.status == Todo.Status.DONE:
-            out.append(Evidence(Signal.Kind.TODO_DONE, todo.title))
+            found.append(Evidence(Signal.Kind.TODO_DONE, todo.title))
     return out
 
 
-def _meeting_evidence(team: Team, member: User, since) -> list[Evidence]:
-    took_part = Q(speakers__member=member) | Q(action_items__owner=member)
-    meetings = (Meeting.objects.filter(took_part, team=team, held_on__gte=since.date())
-                .distinct().prefetch_related("decisions")[:20])
-    out = []
-    for meeting in meetings:
-        out.append(Evidence(Signal.Kind.MEETING_TOPIC, meeting.title))
-        out += [Evidence(Signal.Kind.MEETING_TOPIC, d.text[:300])
-                for d in list(meeting.decisions.all())[:5]]
+def _meeting_evidence(team: Team, members: list[User], since) -> dict[int, list[Evidence]]:
+    """The titles and decisions of meetings a member spoke in or got an action item from."""
+    took_part = defaultdict(set)
+    recent = {"meeting__team": team, "meeting__held_on__gte": since.date()}
+    for member_id, meeting_id in Speaker.objects.filter(member__in=members, **recent).values_list(
+            "member_id", "meeting_id"):
+        took_part[member_id].add(meeting_id)
+    for member_id, meeting_id in ActionItem.objects.filter(owner__in=members, **recent
+                                                           ).values_list("owner_id", "meeting_id"):
+        took_part[member_id].add(meeting_id)
+    ids = set().union(*took_part.values()) if took_part else set()
+    texts = {}
+    for meeting in Meeting.objects.filter(pk__in=ids).prefetch_related("decisions"):
+        texts[meeting.pk] = [meeting.title] + [d.text[:300]
+                                               for d in list(meeting.decisions.all())[:5]]
+    out = defaultdict(list)
+    for member_id, meetings in took_part.items():
+        recent_first = sorted(meetings, reverse=True)[:20]
+        out[member_id] = [Evidence(Signal.Kind.MEETING_TOPIC, text)
+                          for pk in recent_first for text in texts.get(pk, [])]
     return out
 
 
-def _feedback_evidence(team: Team, member: User, since) -> list[Evidence]:
+def _feedback_evidence(team: Team, members: list[User], since) -> dict[int, list[Evidence]]:
     """Sentences of the feedback a manager shared with the member (never an unshared draft)."""
     from reports.models import Draft
 
-    drafts = Draft.objects.filter(team=team, member=member, kind=Draft.Kind.FEEDBACK,
+    drafts = Draft.objects.filter(team=team, member__in=members, kind=Draft.Kind.FEEDBACK,
                                   status=Draft.Status.READY, shared_at__gte=since)
-    out = []
+    out = defaultdict(list)
     for draft in drafts:
         for sentence in re.split(r"(?<=[.!?])\s+|\n+", draft.body):
             if len(sentence.split()) >= 5:
-                out.append(Evidence(Signal.Kind.FEEDBACK, sentence.strip()[:300]))
+                out[draft.member_id].append(Evidence(Signal.Kind.FEEDBACK,
+                                                     sentence.strip()[:300]))
     return out
 
 
-def _known_evidence(team: Team, member: User) -> list[Evidence]:
-    out = []
-    for goal in Goal.objects.filter(team=team, member=member).select_related("skill"):
+def _known_evidence(team: Team, members: list[User]) -> dict[int, list[Evidence]]:
+    """Goals, and learning finished (marked done, or its to-do done)."""
+    out = defaultdict(list)
+    for goal in Goal.objects.filter(team=team, member__in=members).select_related("skill"):
         text = goal.note or f"Reach {dict(LEVELS)[goal.target_level]} in {goal.skill.name}"
-        out.append(Evidence(Signal.Kind.GOAL, text, goal.skill))
-    finished = (Suggestion.objects.filter(team=team, member=member)
+        out[goal.member_id].append(Evidence(Signal.Kind.GOAL, text, goal.skill))
+    finished = (Suggestion.objects.filter(team=team, member__in=members)
                 .filter(Q(status=Suggestion.Status.DONE)
                         | Q(status=Suggestion.Status.ASSIGNED, todo__status=Todo.Status.DONE))
-                .select_related("resource", "skill"))
+                .select_related("resource", "skill").prefetch_related("resource__skills"))
     for suggestion in finished:
-        skill = suggestion.skill or suggestion.resource.skills.first()
+        tagged = list(suggestion.resource.skills.all())
+        skill = suggestion.skill or (tagged[0] if tagged else None)
         if skill is not None:
-            out.append(Evidence(Signal.Kind.LEARNED, suggestion.resource.title, skill))
+            out[suggestion.member_id].append(Evidence(Signal.Kind.LEARNED,
+                                                      suggestion.resource.title, skill))
     return out
 
 
-def evidence_for(*, team: Team, member: User) -> list[Evidence]:
+def evidence_for(*, team: Team, members: list[User]) -> dict[int, list[Evidence]]:
+    """Each member's evidence, read in a few queries for the whole list of members."""
     since = timezone.now() - LOOKBACK
-    return (_todo_evidence(team, member, since) + _meeting_evidence(team, member, since)
-            + _feedback_evidence(team, member, since) + _known_evidence(team, member))
+    parts = [_todo_evidence(team, members, since), _meeting_evidence(team, members, since),
+             _feedback_evidence(team, members, since), _known_evidence(team, members)]
+    return {m.pk: [e for part in parts for e in part.get(m.pk, [])] for m in members}
 
 
-def link(*, evidence: list[Evidence], skills: list[Skill], skill_vectors: np.ndarray,
-         text_vectors: np.ndarray, team: Team, member: User) -> list[Signal]:
+def link(*, evidence: list[Evidence], skills: list[Skill], sims: np.ndarray, team: Team,
+         member: User, at) -> list[Signal]:
     """One Signal per piece of evidence close enough to a skill (or already tied to one)."""
     signals = []
-    sims = text_vectors @ skill_vectors.T if len(skills) else np.zeros((len(evidence), 0))
     for i, item in enumerate(evidence):
         if item.skill is not None:
             skill, similarity = item.skill, 1.0
@@ -135,24 +153,31 @@ def link(*, evidence: list[Evidence], skills: list[Skill], skill_vectors: np.nda
             continue
         signals.append(Signal(team=team, member=member, skill=skill, kind=item.kind,
                               text=item.text[:300], similarity=round(similarity, 3),
-                              weight=WEIGHTS[item.kind]))
+                              weight=WEIGHTS[item.kind], at=at))
     return signals
 
 
 def signals_refresh(*, team: Team, members: list[User]) -> dict[int, MemberSignals]:
     """Recompute and store the members' signals; returns them with their context texts."""
-    skills = list(Skill.objects.filter(team=team))
+    skills = list(Skill.objects.filter(team=team).order_by("pk"))
     skill_vectors = embedding.matrix(skills)
+    evidence = evidence_for(team=team, members=members)
+    texts = sorted({e.text for found in evidence.values() for e in found})
+    vectors = embedding.texts_embed(team=team, texts=texts)
+    row = {text: i for i, text in enumerate(texts)}
+    sims_all = vectors @ skill_vectors.T if len(skills) else np.zeros((len(texts), 0))
+    now = timezone.now()
     found: dict[int, MemberSignals] = {}
     for member in members:
-        evidence = evidence_for(team=team, member=member)
-        vectors = embedding.texts_embed(team=team, texts=[e.text for e in evidence])
-        signals = link(evidence=evidence, skills=skills, skill_vectors=skill_vectors,
-                       text_vectors=vectors, team=team, member=member)
-        context = [i for i, e in enumerate(evidence) if WEIGHTS[e.kind] > 0]
-        found[member.pk] = MemberSignals(member, signals, [evidence[i].text for i in context],
+        items = evidence[member.pk]
+        rows = [row[e.text] for e in items]
+        signals = link(evidence=items, skills=skills, sims=sims_all[rows], team=team,
+                       member=member, at=now)
+        context = [rows[i] for i, e in enumerate(items) if WEIGHTS[e.kind] > 0]
+        found[member.pk] = MemberSignals(member, signals, [texts[i] for i in context],
                                          vectors[context] if context else None)
     with transaction.atomic():
         Signal.objects.filter(team=team, member__in=members).delete()
-        Signal.objects.bulk_create([s for m in found.values() for s in m.signals])
+        Signal.objects.bulk_create([s for m in found.values() for s in m.signals],
+                                   batch_size=1000)
     return found

@@ -55,7 +55,7 @@ def test_relevance_favours_resources_close_to_the_members_context():
     catalog = _catalog([1, 1], [[1], [1]], vectors)
     members = _members([[0.5]], [[0]], context=[_unit(0, 1, 0, 0)])
     best = ranking.rank(catalog, members, top=2)[0]
-    assert best[0].index == 1 and best[0].relevance == pytest.approx(2.0)
+    assert best[0].index == 1 and best[0].relevance == pytest.approx(1.5)
     assert best[1].relevance == pytest.approx(1.0)
 
 
