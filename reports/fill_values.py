@@ -249,6 +249,9 @@ def read_number(text: str, unit: str = "", after: int = 0) -> Found | None:
         if len(with_unit) == 1:
             value, start, end = with_unit[0]
             return _tidy(value), start, end + _unit_length(text, end, words)
+        # "three days of work" is no amount of euros: numbers in another unit are not ours.
+        others = tuple(w for ws in UNITS.values() for w in ws if w not in words)
+        numbers = [n for n in numbers if not _unit_follows(text, n[2], others)]
     later = [n for n in numbers if n[1] >= after] or numbers
     if len(later) == 1:
         value, start, end = later[0]
