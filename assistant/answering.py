@@ -17,6 +17,7 @@ from .ai import generate
 from .models import Team
 from .retrieval import Hit, Support, best_support, content_words, knowledge_search
 from .slots import slot_config
+from .team_models import prompt_text
 
 DONT_KNOW = "I don't know: nothing in the team's documents or meetings answers that."
 # Tuned on the fixture's "tune" half (python -m bench.kb_eval --tune); see bench/results/kb.md.
@@ -24,8 +25,6 @@ MIN_PASSAGE_SCORE = 0.2
 MIN_SENTENCE_SCORE = 0.5
 MIN_OVERLAP = 0.0
 MIN_FOCUS = 0.3
-PROMPT = ("Answer the question in one short sentence, using only the facts in the passage.\n"
-          "Passage: {passage}\nQuestion: {question}")
 MAX_MODEL_TOKENS = 48
 
 
@@ -93,7 +92,8 @@ def model_restate(*, team: Team, question: str, sentence: str, passage: str,
                   on_text: Callable[[str], None] | None = None) -> str | None:
     """The model's one-sentence answer, or None when it says anything the passage does not."""
     config = slot_config(team=team, kind="text")
-    prompt = PROMPT.format(passage=sentence, question=question)
+    prompt = prompt_text(team=team, key="assistant_answer").format(passage=sentence,
+                                                                   question=question)
     written = ""
     for piece in generate(config, [{"role": "user", "content": prompt}],
                           max_new_tokens=MAX_MODEL_TOKENS, stop=["\n"],

@@ -22,3 +22,4 @@ class AssistantConfig(AppConfig):
 
         navigation.register("Assistant", "chat", order=3)
         navigation.register("Knowledge base", "kb-list", order=60)
+        navigation.register("Team models", "models", min_role=Role.ADMIN, order=87)

@@ -348,3 +348,47 @@ class ChatMessage(models.Model):
     @property
     def is_writing(self) -> bool:
         return self.status == self.Status.WRITING
+
+
+class PromptTemplate(models.Model):
+    """A team's wording of one prompt the app sends to its text model."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="prompt_templates")
+    key = models.CharField(max_length=40)
+    text = models.TextField()
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "key"], name="one_prompt_key")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.key}"
+
+
+class ModelChange(models.Model):
+    """The audit of a team's model configuration: who changed what, when, old → new."""
+
+    class Status(models.TextChoices):
+        TESTING = "testing", "Being tested"
+        APPLIED = "applied", "Applied"
+        REJECTED = "rejected", "Rejected"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="model_changes")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    subject = models.CharField(max_length=80, help_text="slot:text, glossary, prompt:<key>, …")
+    old = models.JSONField(default=dict, blank=True)
+    new = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED)
+    error = models.TextField(blank=True)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} by {self.user} ({self.status})"

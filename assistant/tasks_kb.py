@@ -4,6 +4,7 @@ from .chat import ANSWER, chat_answer
 from .jobs import job_task
 from .knowledge import EMBED, knowledge_embed
 from .models import ChatMessage, Job, KnowledgeSource
+from .team_models import SLOT_TEST, SLOT_TEST_SPEECH, slot_test_run
 
 
 @job_task(EMBED, queue="text")
@@ -24,3 +25,13 @@ def chat_answer_job(job: Job, progress) -> dict:
     progress(10, stage="Searching the knowledge base")
     message = chat_answer(message=message)
     return {"message": message.pk, "known": message.known}
+
+
+def _slot_test(job: Job, progress) -> dict:
+    """Load a model slot and run a tiny inference; apply a proposed change only if it works."""
+    progress(5, stage=f"Loading the {job.params.get('kind')} model")
+    return slot_test_run(job=job)
+
+
+slot_test = job_task(SLOT_TEST, queue="text")(_slot_test)
+slot_test_speech = job_task(SLOT_TEST_SPEECH, queue="speech")(_slot_test)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
 
-from . import views, views_chat, views_kb
+from . import views, views_chat, views_kb, views_models
 
 # The Django admin sits behind the same login (and second factor) as the app.
 admin.site.login = staff_member_required(admin.site.login, login_url="account_login")
@@ -30,6 +30,11 @@ urlpatterns = [
     path("team/knowledge/", views_kb.kb_list, name="kb-list"),
     path("team/knowledge/<int:pk>/delete/", views_kb.kb_delete, name="kb-delete"),
     path("team/knowledge/passages/<int:pk>/", views_kb.kb_passage, name="kb-passage"),
+    path("team/models/", views_models.models_page, name="models"),
+    path("team/models/slot/", views_models.model_slot_edit, name="model-slot-edit"),
+    path("team/models/test/", views_models.model_slot_test, name="model-slot-test"),
+    path("team/models/glossary/", views_models.model_glossary, name="model-glossary"),
+    path("team/models/prompt/", views_models.model_prompt, name="model-prompt"),
     path("assistant/", views_chat.chat, name="chat"),
     path("assistant/messages/<int:pk>/", views_chat.chat_message, name="chat-message"),
     path("assistant/messages/<int:pk>/stream/", views_chat.chat_stream, name="chat-stream"),

@@ -22,7 +22,8 @@ CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new"
                 "worker-check", "meeting-list", "meeting-upload", "todo-board", "items-bulk",
                 "my-todos", "draft-list", "draft-email", "draft-reply", "draft-feedback",
                 "draft-style", "report-today", "report-day", "report-team-day",
-                "report-team-week", "learning-home", "learning-my-skills", "learning-refresh",
+                "report-team-week", "record-list", "record-templates", "record-template-new",
+                "learning-home", "learning-my-skills", "learning-refresh",
                 "learning-team", "learning-catalog", "learning-import", "learning-skills",
                 "kb-list", "chat", "room-list"}
 # name → a function (world) → kwargs addressing an object of world.team
@@ -65,6 +66,12 @@ OBJECT = {
     "learning-assign": lambda w: {"pk": Membership.objects.get(user=w.teammate).pk},
     "learning-resource": lambda w: {"pk": _suggestion(w).resource_id},
     "learning-skill": lambda w: {"pk": _suggestion(w).skill_id},
+    "record-detail": lambda w: {"pk": _record(w).pk},
+    "record-status": lambda w: {"pk": _record(w).pk},
+    "record-delete": lambda w: {"pk": _record(w).pk},
+    "record-dictate": lambda w: {"pk": _record_template(w).pk},
+    "record-template-edit": lambda w: {"pk": _record_template(w).pk},
+    "record-export": lambda w: {"pk": _record_template(w).pk, "fmt": "csv"},
     "kb-delete": lambda w: {"pk": _kb_source(w).pk},
     "kb-passage": lambda w: {"pk": _kb_source(w).chunks.first().pk},
     "chat-message": lambda w: {"pk": _chat_message(w).pk},
@@ -93,6 +100,19 @@ def _chat_message(w):
 
     return ChatMessage.objects.create(team=w.team, user=w.owner, question="Trains?",
                                       answer="Trains under 500 km. [1]", status="done")
+
+
+def _record_template(w):
+    from reports.records_services import template_from_starter
+
+    return template_from_starter(team=w.team, user=w.owner, starter="incident-report")
+
+
+def _record(w):
+    from reports.records_services import record_from_text
+
+    return record_from_text(template=_record_template(w), user=w.owner,
+                            text="Severity minor. Location: the yard.")
 
 
 def _minutes(w):
@@ -131,7 +151,7 @@ POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-v
              "item-review", "todo-status", "job-cancel", "job-retry", "member-role",
              "member-remove", "invitation-revoke", "meeting-update", "meeting-delete",
              "meeting-retranscribe", "draft-stop", "draft-share", "draft-delete",
-             "report-submit", "learning-suggestion", "learning-assign", "kb-delete",
+             "report-submit", "learning-suggestion", "learning-assign", "record-delete", "kb-delete",
              "room-join", "room-invite", "room-end", "room-chat", "room-audio"}
 # Third-party URL trees with their own access control (allauth; the Django admin).
 SKIPPED_PREFIXES = ("accounts/", "django-admin/")
