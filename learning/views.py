@@ -96,7 +96,7 @@ def suggestion_act(request, pk: int):
     suggestion = get_for_user(suggestions_visible(user=request.user), request.user, pk=pk)
     if suggestion.member_id != request.user.pk:
         raise PermissionDenied("Only the person it is for can act on a suggestion.")
-    action = request.POST.get("action", "")
+    action, error = request.POST.get("action", ""), ""
     try:
         if action == "save":
             services.suggestion_save(suggestion=suggestion)
@@ -112,10 +112,13 @@ def suggestion_act(request, pk: int):
         else:
             raise ValidationError("Choose save, dismiss or done.")
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        error = exc.messages[0]
     if request.htmx:
         return render(request, "learning/partials/suggestion.html",
-                      {"s": suggestion, "dismiss_form": DismissForm(), "mine": True})
+                      {"s": suggestion, "dismiss_form": DismissForm(), "mine": True,
+                       "error": error})
+    if error:
+        messages.error(request, error)
     return redirect("learning-home")
 
 

@@ -219,3 +219,37 @@ def test_an_admin_adds_the_starter_skills_once(world, client_for):
         "name": "python", "description": "Again", "expected_level": "2"})
     assert "already has a skill with this name" in response.content.decode()
     assert client_for(world.manager).get(reverse("learning-skills")).status_code == 403
+
+
+def test_an_htmx_dismiss_without_a_reason_says_so_in_the_card(world, client_for, learning):
+    response = client_for(world.teammate).post(
+        reverse("learning-suggestion", args=[learning.pk]),
+        {"action": "dismiss", "reason": "other"}, HTTP_HX_REQUEST="true")
+    assert "Write the other reason." in response.content.decode()
+    learning.refresh_from_db()
+    assert learning.status == "suggested"
+
+
+def test_the_suggestions_partial_refreshes_alone(world, client_for, learning):
+    response = client_for(world.teammate).get(reverse("learning-home"),
+                                              {"part": "suggestions"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "Pytest in an hour" in page and "<html" not in page and "Your skills" not in page
+
+
+def test_an_admin_edits_and_removes_a_skill_and_a_manager_a_resource(world, client_for,
+                                                                     learning):
+    admin = client_for(world.owner)
+    admin.post(reverse("learning-skill", args=[learning.skill_id]), {
+        "name": "Automated testing", "description": "pytest and CI", "expected_level": "2"})
+    learning.skill.refresh_from_db()
+    assert learning.skill.name == "Automated testing"
+    client = client_for(world.manager)
+    client.post(reverse("learning-resource", args=[learning.resource_id]), {
+        "title": "Pytest in two hours", "kind": "course", "level": "2", "url": ""})
+    assert Resource.objects.get().title == "Pytest in two hours"
+    client.post(reverse("learning-resource", args=[learning.resource_id]), {"action": "delete"})
+    assert not Resource.objects.exists() and not Suggestion.objects.exists()
+    client_for(world.owner).post(reverse("learning-skill", args=[learning.skill_id]),
+                                 {"action": "delete"})
+    assert not Skill.objects.exists()
