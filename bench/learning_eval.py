@@ -177,20 +177,34 @@ def report(r: dict, args, load: tuple) -> str:
     from bench.__main__ import machine, versions
 
     ok = "met" if r["cached"] <= TARGET_SECONDS else "NOT met"
-    return f"""## Learning suggestions
-
-`.venv/bin/python -m bench.learning_eval --members {args.members} --resources {args.resources}` on {dt.date.today()}; {machine()}; {versions()}. Load average at the start {load[0]:.1f} (the machine was shared with other engineers' work). One team, {r['skills']} skills, {args.members} members (random self and manager levels for 70 % of member × skill, a goal for 20 % of members, three to-dos each), {args.resources} resources with distinct texts; throwaway SQLite database.
-
-| what | time |
-| --- | --- |
-| **recompute for all {args.members} members × {args.resources} resources, embeddings cached** (signals from to-dos, needs, ranking, reasons, {r['suggestions']} suggestions stored) | **{r['cached']:.1f} s** (target ≤ {TARGET_SECONDS:.0f} s: {ok}) |
-| the numpy ranking alone (gap × relevance × level fit × novelty, top 10 each) | {r['rank_seconds']:.2f} s |
-| the first recompute (also embeds the to-dos' texts once) | {r['first']:.1f} s |
-| embedding new items: {r['embedded']} skills and resources (all-MiniLM-L6-v2, {r['threads']} thread(s), stored on the rows) | {r['embed_seconds']:.1f} s = **{r['embedded'] / r['embed_seconds']:.0f} items/s** |
-| building the synthetic team (not part of the app) | {r['built']:.1f} s |
-
-Every stored suggestion has a reason: {'yes' if r['explained'] else 'NO'}. At this scale, the share of members with a gap whose top 3 holds a resource tagged with their largest gap (ties count any of the tied skills): {100 * r['hit_rate']:.0f} % (to-do signals and random ratings can make a smaller gap outrank it; the fixture team in `tests/learning/` holds this at 100 %).
-"""
+    size = f"{args.members} members × {args.resources} resources"
+    rate = r["embedded"] / r["embed_seconds"]
+    lines = [
+        "## Learning suggestions", "",
+        f"`.venv/bin/python -m bench.learning_eval --members {args.members} --resources "
+        f"{args.resources}` on {dt.date.today()}; {machine()}; {versions()}. Load average at "
+        f"the start {load[0]:.1f} (the machine was shared with other engineers' work). One "
+        f"team, {r['skills']} skills, {args.members} members (random self and manager levels "
+        "for 70 % of member × skill, a goal for 20 % of members, three to-dos each), "
+        f"{args.resources} resources with distinct texts; throwaway SQLite database.", "",
+        "| what | time |", "| --- | --- |",
+        f"| **recompute for all {size}, embeddings cached** (signals from to-dos, needs, "
+        f"ranking, reasons, {r['suggestions']} suggestions stored) | **{r['cached']:.1f} s** "
+        f"(target ≤ {TARGET_SECONDS:.0f} s: {ok}) |",
+        "| the numpy ranking alone (gap × relevance × level fit × novelty, top 10 each) | "
+        f"{r['rank_seconds']:.2f} s |",
+        f"| the first recompute (also embeds the to-dos' texts once) | {r['first']:.1f} s |",
+        f"| embedding new items: {r['embedded']} skills and resources (all-MiniLM-L6-v2, "
+        f"{r['threads']} thread(s), stored on the rows) | {r['embed_seconds']:.1f} s = "
+        f"**{rate:.0f} items/s** |",
+        f"| building the synthetic team (not part of the app) | {r['built']:.1f} s |", "",
+        f"Every stored suggestion has a reason: {'yes' if r['explained'] else 'NO'}. At this "
+        "scale, the share of members with a gap whose top 3 holds a resource tagged with their "
+        f"largest gap (ties count any of the tied skills): {100 * r['hit_rate']:.0f} % (to-do "
+        "signals and random ratings can make a smaller gap outrank it; the fixture team in "
+        "`tests/learning/` holds this at 100 %).",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--resources", type=int, default=5000)
     args = parser.parse_args(argv)
-    if not (1 <= args.members and 1 <= args.resources <= 5000):
+    if args.members < 1 or not 1 <= args.resources <= 5000:
         parser.error("--members ≥ 1 and --resources from 1 to 5000")
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="learning-bench-") as folder:
