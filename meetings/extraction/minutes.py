@@ -17,6 +17,10 @@ from .text import Sentence, quote_around, to_sentences, words
 # Long meetings are read in pieces of this many sentences; a piece may look ahead into the next
 # for replies, and items found in every piece are merged (restatements become one item).
 PIECE = 300
+# A long meeting yields about one action item per this many minutes: its likeliest are kept
+# (handed out at the close, or with a date, before undated remarks from the middle).
+MINUTES_PER_ITEM = 8.0
+LONG_MEETING = 10.0  # minutes
 
 
 def _anchor(sentence: Sentence, phrase: str) -> str | None:
@@ -41,6 +45,20 @@ def _action_json(item: ActionItem) -> dict[str, Any]:
         "start": item.sentence.start,
         "confidence": item.confidence,
     }
+
+
+def _likeliest(items: list[ActionItem], sentences: list[Sentence], closing: float) -> list[ActionItem]:
+    """At most about one item per MINUTES_PER_ITEM minutes of a long meeting, best first."""
+    minutes = (sentences[-1].end - sentences[0].start) / 60 if sentences else 0.0
+    cap = max(3, round(minutes / MINUTES_PER_ITEM))
+    if minutes < LONG_MEETING or len(items) <= cap:
+        return items
+
+    def rank(item: ActionItem) -> float:
+        return item.confidence + 0.1 * (item.sentence.start >= closing) + 0.1 * bool(item.due)
+
+    best = sorted(items, key=rank, reverse=True)[:cap]
+    return [i for i in items if i in best]
 
 
 def _attendees(team: Roster, sentences: list[Sentence]) -> list[str]:
@@ -72,7 +90,7 @@ def extract_minutes(
         hi = min(lo + PIECE, len(sentences))
         finder.scan(lo, hi)
         decisions += find_decisions(sentences, lo, hi)
-    items = merge_items(finder.items)
+    items = _likeliest(merge_items(finder.items), sentences, finder.closing)
     polish_tasks(items, generate)
     asked = {i.sentence.index for i in finder.items}
     for lo in range(0, len(sentences), PIECE):
