@@ -269,3 +269,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Deployment, API and operations (issue 13: api/, assistant/health.py, docker/) ---------
+INSTALLED_APPS += ["api"]  # noqa: F405 - the REST API, its tokens and webhooks
+# Outgoing webhooks: tries per delivery, the first retry's delay (doubling after), and the
+# timeout of one request. Private addresses (loopback, LAN) are refused unless allowed.
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", "6")
+WEBHOOK_BACKOFF_SECONDS = envint("WEBHOOK_BACKOFF_SECONDS", "30")
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", "10")
+WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", "False" if PRODUCTION else "True")
+# --- end of issue 13 block ------------------------------------------------------------------

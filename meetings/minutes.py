@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from api import webhooks
 from assistant.jobs import JobError, Progress, job_create
 from assistant.models import Job, User
 
@@ -86,6 +87,7 @@ def meeting_minutes(*, job: Job, progress: Progress) -> dict:
                              generate=text_generator(meeting.team))
     progress(90, stage="Saving the minutes")
     minutes_store(meeting=meeting, result=result)
+    webhooks.minutes_ready(meeting)
     return {"action_items": len(result.get("action_items", [])),
             "decisions": len(result.get("decisions", []))}
 

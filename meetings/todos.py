@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from api import webhooks
 from assistant.models import Team, User
 
 from .models import ActionItem, CalendarFeed, Todo, TodoEvent
@@ -18,6 +19,7 @@ from .models import ActionItem, CalendarFeed, Todo, TodoEvent
 def _notify_assigned(todo: Todo) -> None:
     if todo.assignee is None:
         return
+    webhooks.todo_assigned(todo)
     link = settings.SITE_URL + reverse("my-todos")
     due = f" (due {todo.due:%A %-d %B})" if todo.due else ""
     send_mail(f"New to-do: {todo.title}",

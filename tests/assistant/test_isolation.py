@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # Pages about the signed-in person only.
 OPEN = {"healthz", "invitation-accept", "profile", "organisation-new", "team-switch", "voice",
-        "voice-delete", "calendar-renew", "calendar-revoke", "calendar-ics"}
+        "voice-delete", "calendar-renew", "calendar-revoke", "calendar-ics", "api-tokens"}
 CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new", "jobs",
                 "worker-check", "meeting-list", "meeting-upload", "todo-board", "items-bulk",
                 "my-todos", "draft-list", "draft-email", "draft-reply", "draft-feedback",
@@ -79,6 +79,7 @@ OBJECT = {
     **{name: lambda w: {"pk": _room(w).pk} for name in (
         "room-detail", "room-join", "room-invite", "room-end", "room-chat", "room-audio",
         "room-stream")},
+    "api-token-revoke": lambda w: {"pk": _api_token(w).pk},
 }
 
 
@@ -86,6 +87,12 @@ def _room(w):
     from meetings.rooms import room_create
 
     return room_create(team=w.team, host=w.owner, title="Stand-up")
+
+
+def _api_token(w):
+    from api.services import token_create
+
+    return token_create(user=w.owner, name="integration")[0]
 
 
 def _kb_source(w):
@@ -152,9 +159,11 @@ POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-v
              "member-remove", "invitation-revoke", "meeting-update", "meeting-delete",
              "meeting-retranscribe", "draft-stop", "draft-share", "draft-delete",
              "report-submit", "learning-suggestion", "learning-assign", "record-delete", "kb-delete",
-             "room-join", "room-invite", "room-end", "room-chat", "room-audio"}
-# Third-party URL trees with their own access control (allauth; the Django admin).
-SKIPPED_PREFIXES = ("accounts/", "django-admin/")
+             "room-join", "room-invite", "room-end", "room-chat", "room-audio",
+             "api-token-revoke"}
+# Third-party URL trees with their own access control (allauth; the Django admin), and the
+# token-authenticated REST API, whose every operation tests/api/test_isolation.py checks.
+SKIPPED_PREFIXES = ("accounts/", "django-admin/", "api/v1/")
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    """The REST API for integrations: personal access tokens and outgoing webhooks."""
+
+    name = "api"
+
+    def ready(self) -> None:
+        from assistant import navigation
+
+        from . import tasks  # noqa: F401 - registers the webhook delivery task
+
+        navigation.register_profile_link(
+            "API tokens, for programs that work with your meetings and to-dos", "api-tokens")

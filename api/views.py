@@ -1,0 +1,35 @@
+"""The profile page where a person creates and revokes their personal access tokens."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import ApiToken
+
+
+@login_required
+def tokens(request):
+    """List the person's tokens; a POST creates one and shows its secret this once."""
+    new_secret = ""
+    error = ""
+    if request.method == "POST":
+        try:
+            _, new_secret = services.token_create(user=request.user,
+                                                  name=request.POST.get("name", ""))
+        except services.ApiInputError as exc:
+            error = str(exc)
+    return render(request, "assistant/tokens/list.html", {
+        "tokens": ApiToken.objects.filter(user=request.user), "new_secret": new_secret,
+        "error": error}, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    # Someone else's token answers 404, like another team's object.
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.token_revoke(token=token)
+    messages.info(request, f"The token “{token.name}” no longer works.")
+    return redirect("api-tokens")
