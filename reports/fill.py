@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from . import fill_values as V
+from .fill_dates import find_dates, read_date
 
 # A cue followed by these before its value: "Smoker: yes", "Weight is 72 kilos".
 LEAD = re.compile(r"^(?:[\s:,.\-–]|\b(?:is|was|are|were|of|today's)\b)*", re.IGNORECASE)
@@ -132,6 +133,8 @@ def _same(heard: str, wanted: str) -> bool:
     """The same word, or a long word misheard by a letter ("renew" for "review")."""
     if heard == wanted:
         return True
+    if heard[:1] != wanted[:1] or heard in V.NUMBER_WORDS:
+        return False
     return (
         len(wanted) >= 6
         and abs(len(heard) - len(wanted)) <= 1
@@ -195,7 +198,7 @@ def _read(filling: Filling, spec: dict, cue: Cue) -> Value:
         )
     if kind == "date":
         return _shift(
-            V.read_date(text[start:end], filling.recorded_on, filling.time_zone),
+            read_date(text[start:end], filling.recorded_on, filling.time_zone),
             start,
             "Mentioned, but no single date was said.",
         )
@@ -267,8 +270,8 @@ def _fallbacks(filling: Filling) -> None:
     ):
         found = [
             d
-            for d in V.find_dates(filling.text, filling.recorded_on, filling.time_zone)
-            if not V._overlaps((d[1], d[2]), _claimed(filling))
+            for d in find_dates(filling.text, filling.recorded_on, filling.time_zone)
+            if not V.overlaps((d[1], d[2]), _claimed(filling))
         ]
         if len({d[0] for d in found}) == 1:
             filling.values[dates[0]["name"]] = Value(
@@ -283,8 +286,7 @@ def _fallbacks(filling: Filling) -> None:
         hits = [
             (n, s, e)
             for n, s, e in V.find_numbers(filling.text)
-            if V._unit_follows(filling.text, e, words)
-            and not V._overlaps((s, e), _claimed(filling))
+            if V._unit_follows(filling.text, e, words) and not V.overlaps((s, e), _claimed(filling))
         ]
         if len(hits) == 1 and not _unit_shared(filling, spec):
             n, s, e = hits[0]

@@ -78,7 +78,7 @@ STARTERS: dict[str, dict] = {
                 "occurred, date of the incident",
                 required=True,
             ),
-            _f("location", "Location", "text", "place", required=True),
+            _f("location", "Location", "text", "address", required=True),
             _f("description", "What happened", "text", "description"),
             _f(
                 "severity",

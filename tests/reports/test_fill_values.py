@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from reports import fill_values as V
+from reports.fill_dates import read_date
 
 WED = dt.date(2026, 12, 2)  # a Wednesday
 
@@ -62,17 +63,17 @@ def test_two_numbers_without_a_unit_are_not_guessed_between():
     ],
 )
 def test_dates_resolve_against_the_recording_date(said, day):
-    assert V.read_date(said, WED)[0] == day
+    assert read_date(said, WED)[0] == day
 
 
 def test_a_weekday_told_in_the_past_tense_is_the_last_one():
-    assert V.read_date("it happened on Monday", WED)[0] == "2026-11-30"
-    assert V.read_date("we will review on Monday", WED)[0] == "2026-12-07"
+    assert read_date("it happened on Monday", WED)[0] == "2026-11-30"
+    assert read_date("we will review on Monday", WED)[0] == "2026-12-07"
 
 
 def test_two_different_dates_are_not_guessed_between():
-    assert V.read_date("either Monday or the tenth of December", WED) is None
-    assert V.read_date("no date here", WED) is None
+    assert read_date("either Monday or the tenth of December", WED) is None
+    assert read_date("no date here", WED) is None
 
 
 @pytest.mark.parametrize(
