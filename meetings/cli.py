@@ -7,6 +7,8 @@ from django.core.management.base import CommandError
 
 from assistant.ai import SlotConfig
 
+BAD_INPUT = 2  # the exit code for input a person must fix (file, roster, options)
+
 
 def load_roster(path: str | None) -> list[dict]:
     """A roster file: [{"name", "email", "voice_sample" (relative to the file)}]."""
@@ -50,20 +52,28 @@ def roster_voices(roster: list[dict], config: SlotConfig) -> dict:
 
 
 def transcript_from_audio(path: str, *, roster: list[dict], language: str | None,
-                          model: str | None, speakers: int | None) -> dict:
-    """Transcribe and diarize a file the way the web job does; speakers named from the roster."""
+                          model: str | None = None, speakers: int | None = None,
+                          speech: SlotConfig | None = None,
+                          on_progress=None) -> dict:
+    """Transcribe and diarize a file the way the web job does; speakers named from the roster
+    (its voice samples enrolled for this run), else `Speaker N`. Bad input exits 2."""
+    from assistant.ai import ModelUnavailable
+
     from .audio import AudioRejected
     from .pipeline import process_audio
 
     speaker = SlotConfig(kind="speaker")
     try:
         processed = process_audio(
-            path, speech=speech_model(model, language), speaker=speaker, language=language,
-            hotwords=[m["name"] for m in roster], voices=roster_voices(roster, speaker),
-            num_speakers=speakers)
+            path, speech=speech or speech_model(model, language), speaker=speaker,
+            language=language, hotwords=[m["name"] for m in roster],
+            voices=roster_voices(roster, speaker), num_speakers=speakers,
+            on_progress=on_progress)
     except AudioRejected as exc:
+        raise CommandError(str(exc), returncode=BAD_INPUT) from None
+    except ModelUnavailable as exc:
         raise CommandError(str(exc)) from None
-    return {"language": processed.language, "duration": processed.duration,
+    return {"language": processed.language, "duration": round(processed.duration, 2),
             "segments": [{"start": round(s["start"], 2), "end": round(s["end"], 2),
                           "speaker": s.get("speaker"), "text": s["text"].strip(),
                           "language": s.get("language") or processed.language}

@@ -24,7 +24,7 @@ from .voices import (
 if TYPE_CHECKING:
     from assistant.ai import SlotConfig
 
-__all__ = ["NAMING_THRESHOLD", "diarize", "enroll_voice"]
+__all__ = ["NAMING_THRESHOLD", "diarize", "enroll_voice", "is_call"]
 
 WINDOW_S = 1.5  # one Resemblyzer partial (1.6 s) per window: the cost per window is fixed
 HOP_S = 0.25
@@ -32,6 +32,7 @@ REGION_GAP_S = 0.3  # words closer than this form one stretch of speech
 PAD_S = 0.1  # Whisper's word times are a little tight
 MIN_CLUSTER_WINDOW_S = 0.75  # shorter windows are too noisy to shape clusters
 MIN_SPEAKER_S = 1.0  # a speaker with less speech than this is noise, not a person
+MIN_SPLIT_S = 4.0  # a stream with less speech than this is one voice: too little to tell two
 SWITCH_COST = 2.0  # log-odds a change of speaker between two adjacent words must overcome
 PAUSE_S = 0.8  # a pause this long makes a change of speaker cheap
 FLOOR = 0.05  # the least weight a word's windows give to any speaker
@@ -85,7 +86,7 @@ def diarize(
     words = _words(segments)
     if wav.ndim == 2 and wav.shape[0] == 1:
         wav = wav[0]
-    if wav.ndim == 2 and _channels_differ(wav):
+    if wav.ndim == 2 and is_call(wav):
         groups = _attribute_channels(wav, words)
         streams = [(wav[c], idx) for c, idx in groups.items()]
     else:
@@ -164,6 +165,8 @@ def _diarize_stream(
     windows = _windows(regions)
     if not len(words) or not len(windows):
         return _Voices(np.zeros(len(words), dtype=int), [np.zeros(256, np.float32)], [None])
+    if num_speakers is None and sum(b - a for a, b in regions) < MIN_SPLIT_S:
+        num_speakers = 1
     gain = np.float32(level_gain(wav, regions))
     emb = embed_speakers(config, wav * gain, [tuple(w) for w in windows])
     # Small matrices: BLAS and OpenMP threads would only fight torch's for the same cores.
@@ -281,7 +284,7 @@ def _channel_levels(wav: np.ndarray, frame: int = 800) -> np.ndarray:
     return 10 * np.log10(np.mean(frames**2, axis=2) + 1e-12)
 
 
-def _channels_differ(wav: np.ndarray) -> bool:
+def is_call(wav: np.ndarray) -> bool:
     """True when channels carry different voices (a call): speech is far louder on one side."""
     levels = _channel_levels(wav)
     if levels.shape[1] < 4:

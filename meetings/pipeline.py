@@ -6,6 +6,8 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.ai import SlotConfig
 from assistant.jobs import JobError, Progress
 from assistant.models import Job
@@ -39,31 +41,57 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
     """
     from django.conf import settings
 
-    from .audio import decode_channels, load_recording
-    from .transcription import transcribe_recording
+    from .audio import SAMPLE_RATE, AudioRejected, decode_channels, load_recording
+    from .diarization import is_call
+    from .transcription import NO_SPEECH, transcribe_recording
 
     report = on_progress or (lambda fraction, stage: None)
     report(0.01, "Checking the file")
     info, wav = load_recording(path, max_duration=settings.MEETING_MAX_SECONDS)
-    result = transcribe_recording(
-        wav, config=speech, language=language, hotwords=hotwords, checkpoint=checkpoint,
-        on_piece=on_piece,
-        on_progress=lambda f: report(0.05 + 0.8 * f, f"Transcribing {int(f * 100)} %"))
-    segments = [{**s, "language": s.get("language") or result.get("language")}
-                for s in result["segments"]]
+    channels = np.stack(decode_channels(path)) if info.channels > 1 else None
+    if channels is not None and not is_call(channels):
+        channels = None  # one room heard by several microphones: the mix is the recording
+    streams = [wav] if channels is None else list(channels)
+    # The checkpoint holds each stream's transcription state under its number.
+    state = {"0": checkpoint} if checkpoint and "pieces" in checkpoint else dict(checkpoint or {})
+    results, detected = [], None
+    for number, audio in enumerate(streams):
+        def saved(piece_state, number=number):
+            state[str(number)] = piece_state
+            if on_piece is not None:
+                on_piece(dict(state))
+
+        def moved(fraction, number=number):
+            done = (number + fraction) / len(streams)
+            report(0.05 + 0.8 * done, f"Transcribing {int(done * 100)} %")
+
+        try:
+            result = transcribe_recording(
+                audio, config=speech, language=language, hotwords=hotwords,
+                checkpoint=state.get(str(number)), on_piece=saved, on_progress=moved)
+        except AudioRejected:
+            if len(streams) == 1:
+                raise
+            continue  # one silent line of a call: the others may still speak
+        # A call's lines are transcribed apart, so voices talking at once are both heard.
+        tag = {"channel": number} if channels is not None else {}
+        results += [{**s, **tag} for s in result["segments"]]
+        detected = detected or result.get("language")
+    if not results and channels is not None:
+        raise AudioRejected(NO_SPEECH)
+    segments = sorted(results, key=lambda s: s["start"])
+    segments = [{**s, "language": s.get("language") or detected} for s in segments]
     speakers: list[dict] = []
     if speaker is not None and segments:
         report(0.88, "Finding speakers")
         from .diarization import diarize
 
-        audio = decode_channels(path) if info.channels > 1 else wav
-        found = diarize(audio, segments, config=speaker, voices=voices or None,
-                        num_speakers=num_speakers)
+        found = diarize(wav if channels is None else channels, segments, config=speaker,
+                        voices=voices or None, num_speakers=num_speakers)
         centroids = found.get("centroids", {})
         speakers = [{**s, "centroid": centroids.get(s["label"], [])} for s in found["speakers"]]
         segments = found["segments"]
-    return Processed(result.get("language") or language or "",
-                     float(result.get("duration") or len(wav) / 16000), segments, speakers)
+    return Processed(detected or language or "", len(wav) / SAMPLE_RATE, segments, speakers)
 
 
 def roster_hotwords(meeting: Meeting) -> list[str]:

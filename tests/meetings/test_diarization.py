@@ -11,7 +11,7 @@ import pytest
 
 from assistant.ai import SlotConfig
 from assistant.ai.audio import SAMPLE_RATE, load_audio
-from meetings.diarization import _channels_differ, _viterbi, diarize, enroll_voice
+from meetings.diarization import _viterbi, diarize, enroll_voice, is_call
 
 SPEAKER = SlotConfig("speaker")
 VOICES = {  # espeak-ng voice, pitch, speed: three clearly different people
@@ -179,8 +179,8 @@ def test_a_room_recorded_in_stereo_is_not_taken_for_a_call(three) -> None:
     for seg in segments[1::2]:  # every other speaker sits nearer the right mic
         a, b = int(seg["start"] * SAMPLE_RATE), int(seg["end"] * SAMPLE_RATE)
         near[a:b], far[a:b] = far[a:b].copy(), near[a:b].copy()
-    assert not _channels_differ(np.stack([near, far]))
-    assert not _channels_differ(np.stack([wav, wav]))
+    assert not is_call(np.stack([near, far]))
+    assert not is_call(np.stack([wav, wav]))
 
 
 def test_a_real_stereo_call_gives_each_channel_its_speaker() -> None:

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from meetings import pipeline
 
-from .audio_fixtures import JFK, needs_ffmpeg
+from .audio_fixtures import JFK, STEREO, needs_ffmpeg
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,10 +29,25 @@ def test_it_prints_the_segments_as_json() -> None:
     assert set(out) == {"language", "duration", "segments"}
     assert out["language"] == "en" and out["duration"] == pytest.approx(11.0, abs=0.05)
     assert out["segments"] and all(
-        set(s) == {"start", "end", "speaker", "text", "language"} and s["speaker"] is None
+        set(s) == {"start", "end", "speaker", "text", "language"} and s["speaker"] == "Speaker 1"
         for s in out["segments"]
     )
     assert "ask not what your country" in " ".join(s["text"] for s in out["segments"]).lower()
+
+
+@needs_ffmpeg
+def test_a_call_recorded_one_voice_per_channel_gives_each_side_its_speaker() -> None:
+    done = _manage(str(STEREO), "--json")
+    assert done.returncode == 0, done.stderr
+    segments = json.loads(done.stdout)["segments"]
+    text = " ".join(s["text"] for s in segments).lower()
+    # Both people talk at once for two seconds: each line is transcribed on its own.
+    assert "complaint against the wizard" in text and "horizon" in text
+    def speakers(*words: str) -> set:
+        return {s["speaker"] for s in segments if any(w in s["text"].lower() for w in words)}
+
+    left, right = speakers("wizard", "curtain"), speakers("horizon", "distant")
+    assert len(left) == len(right) == 1 and left != right and None not in left | right
 
 
 @needs_ffmpeg
@@ -70,7 +85,7 @@ def test_roster_names_become_hotwords_and_options_are_kept(tmp_path: Path, monke
     )
     assert seen["hotwords"] == ["Priya Shah", "Tom Berg"]
     assert seen["language"] == "de" and seen["speech"].kind == "speech_multi"
-    assert seen["speaker"] is None  # diarization belongs to the minutes command
+    assert seen["speaker"].kind == "speaker" and seen["num_speakers"] == 2
 
 
 @pytest.mark.parametrize(

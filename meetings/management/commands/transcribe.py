@@ -7,66 +7,43 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-BAD_INPUT = 2  # the exit code for input a person must fix (file, roster, options)
-
 
 class Command(BaseCommand):
     help = "Transcribe a recording the way the web job does, and print the segments."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("audio", help="A recording: wav, mp3, m4a, ogg/opus, webm, flac, mp4.")
-        parser.add_argument("--roster", help="Roster JSON: its names become Whisper hotwords.")
+        parser.add_argument("--roster", help="Roster JSON: names as Whisper hotwords; voice "
+                            "samples enrolled for this run, so speakers get names.")
         parser.add_argument("--language", help="The language spoken (default: detect).")
         parser.add_argument("--model", help="tiny.en, base, or a CTranslate2 Whisper folder.")
         parser.add_argument("--speakers", type=int, help="How many people spoke, if known.")
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from assistant.ai import ModelUnavailable
-        from meetings.audio import AudioRejected
-        from meetings.pipeline import process_audio
+        from meetings.cli import transcript_from_audio
 
         roster, config = _inputs(options)
-        language = options["language"] or None
         verbose = options["verbosity"] >= 2
         if not verbose:
             # faster-whisper logs every batch at INFO: noise on a terminal.
             logging.getLogger("faster_whisper").setLevel(logging.WARNING)
-        try:
-            processed = process_audio(
-                options["audio"],
-                speech=config,
-                speaker=None,  # diarization fills speakers in the minutes command
-                language=language,
-                hotwords=[m["name"] for m in roster],
-                on_progress=lambda f, stage: verbose and self.stderr.write(f"{f:4.0%} {stage}"),
-            )
-        except AudioRejected as exc:
-            raise CommandError(str(exc), returncode=BAD_INPUT) from None
-        except ModelUnavailable as exc:
-            raise CommandError(str(exc)) from None
-        segments = [
-            {
-                "start": round(s["start"], 2),
-                "end": round(s["end"], 2),
-                "speaker": s.get("speaker"),
-                "text": s["text"].strip(),
-                "language": s.get("language") or processed.language,
-            }
-            for s in processed.segments
-        ]
+        out = transcript_from_audio(
+            options["audio"], roster=roster, language=options["language"] or None,
+            speakers=options["speakers"], speech=config,
+            on_progress=lambda f, stage: verbose and self.stderr.write(f"{f:4.0%} {stage}"))
         if options["json"]:
-            out = {"language": processed.language, "duration": processed.duration}
-            json.dump({**out, "segments": segments}, sys.stdout, ensure_ascii=False, indent=1)
+            json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
             return
-        for s in segments:
-            self.stdout.write(f"[{_clock(s['start'])} - {_clock(s['end'])}] {s['text']}")
+        for s in out["segments"]:
+            who = f"{s['speaker']}: " if s["speaker"] else ""
+            self.stdout.write(f"[{_clock(s['start'])} - {_clock(s['end'])}] {who}{s['text']}")
 
 
 def _inputs(options: dict[str, Any]) -> tuple[list[dict], Any]:
     """The roster and the speech slot, or exit 2 with what to fix."""
-    from meetings.cli import load_roster, speech_model
+    from meetings.cli import BAD_INPUT, load_roster, speech_model
 
     if options["speakers"] is not None and options["speakers"] < 1:
         raise CommandError("--speakers must be 1 or more", returncode=BAD_INPUT)
