@@ -174,12 +174,20 @@ def test_a_long_meeting_keeps_its_likeliest_items_and_not_every_i_will():
         ("Frontend Developer", "I'm going to record the glitch on a small phone."),
     ]
     filler = [(who, text + " " + "We talked it through at length. " * 12) for who, text in TALK]
-    lines = filler * 2 + chatter + filler + [
-        ("Team Lead", "To wrap up. Data analyst, you're going to rebuild the churn dashboard. "
-                      "Frontend developer, you're going to fix the mobile layout. Sales, "
-                      "you're going to update the pricing sheet."),
-        ("Sales Manager", "Okay."),
-    ]
+    lines = (
+        filler * 2
+        + chatter
+        + filler
+        + [
+            (
+                "Team Lead",
+                "To wrap up. Data analyst, you're going to rebuild the churn dashboard. "
+                "Frontend developer, you're going to fix the mobile layout. Sales, "
+                "you're going to update the pricing sheet.",
+            ),
+            ("Sales Manager", "Okay."),
+        ]
+    )
     minutes = run(lines)
     duration = minutes["action_items"] and build_segments(lines)[-1]["end"] / 60
     assert duration > 30

@@ -1,0 +1,70 @@
+"""Decisions of an earlier meeting recalled, and restated decisions: what the minutes keep."""
+
+import datetime as dt
+
+from meetings.extraction import extract_minutes
+
+from .fixtures import build_segments
+
+TEAM = [{"name": "Ana Souza"}, {"name": "Wei Zhang"}, {"name": "Lena Braun"}]
+
+
+def decisions_of(lines):
+    return extract_minutes(
+        segments=build_segments(lines), roster=TEAM, meeting_date=dt.date(2026, 5, 4),
+        time_zone="UTC",
+    )["decisions"]  # fmt: skip
+
+
+def texts(decisions):
+    return " | ".join(d["text"].lower() for d in decisions)
+
+
+def test_a_decision_recalled_from_the_last_meeting_is_not_this_meetings():
+    found = decisions_of([
+        ("Ana Souza", "First I'll go over what we decided last meeting,"),
+        ("Ana Souza", "we decided upon one shared charger for all the devices in the van."),
+        ("Wei Zhang", "Right."),
+    ])  # fmt: skip
+    assert "charger" not in texts(found), found
+
+
+def test_as_we_decided_last_time_is_no_new_decision():
+    found = decisions_of([
+        ("Lena Braun", "As we had decided in the last meeting, we'll use the blue invoices."),
+    ])  # fmt: skip
+    assert "invoices" not in texts(found), found
+
+
+def test_a_decision_taken_now_still_counts():
+    found = decisions_of([
+        ("Ana Souza", "Okay, so we've decided to use one shared calendar for the rota."),
+        ("Wei Zhang", "Good."),
+    ])  # fmt: skip
+    assert "shared calendar" in texts(found), found
+
+
+def test_a_restated_decision_keeps_the_clean_restatement():
+    found = decisions_of([
+        ("Wei Zhang", "We're planning to sell the lamps for, hang on, the projector went off."),
+        ("Lena Braun", "It's the cable."),
+        ("Wei Zhang", "Right. We're planning to sell the lamps for forty dollars each."),
+    ])  # fmt: skip
+    assert "forty dollars" in texts(found), found
+    assert len([d for d in found if "lamps" in d["text"].lower()]) == 1, found
+
+
+def test_a_tag_question_is_not_part_of_the_decision():
+    found = decisions_of([
+        ("Ana Souza", "Excellent, so we'll go with the steel frame, yeah?"),
+        ("Wei Zhang", "Yes."),
+    ])  # fmt: skip
+    assert [d["text"] for d in found if "steel" in d["text"].lower()] == ["Go with the steel frame"]
+
+
+def test_two_decisions_said_alike_stay_two():
+    found = decisions_of([
+        ("Ana Souza", "We'll go with the steel frame."),
+        ("Wei Zhang", "And we'll go with the blue paint."),
+    ])  # fmt: skip
+    assert len(found) == 2, found
