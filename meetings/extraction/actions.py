@@ -29,8 +29,7 @@ from .lexicon import (
 from .roster import Roster
 from .tasks import Task, clause, is_vague, make_tasks, shorten, starts_with_verb
 from .text import Sentence, capitalise, clean, clip_words, content_words, similar
-from .wrapup import Topics, closing_start, nominal, past_before, reply_kind
-from .wrapup import YOU_NOW
+from .wrapup import YOU_NOW, Topics, closing_start, nominal, past_before, reply_kind
 
 REPLY_WINDOW = 60.0  # seconds within which an answer still answers a request
 MIN_CONFIDENCE = 0.6
@@ -181,7 +180,8 @@ class ActionFinder:
         if self.sentences[i].start < self.closing:
             return
         m = YOU_NOW.search(text)
-        if m and not past_before(text[: m.start()]) and not self._taken(used, m.start(), len(text)):
+        if m and not past_before(text[: m.start()]):
+            used.append((m.start(), len(text)))  # never the words of "you will…" read before
             self._ask(i, text, m.group("rest"), m.start(), 0.7, "you_now")
             return
         found = nominal(text, self.roster)
@@ -311,8 +311,8 @@ class ActionFinder:
 
     def _soften(self, rest: str, confidence: float) -> tuple[str, float]:
         """The task words with "be …ing", "see if I can", "try to" read; "" when not a task."""
-        rest = re.sub(r"^be\s+(?:just|also|really|basically|still|actually)\s+", "be ", rest.strip(),
-                      flags=re.I)  # fmt: skip
+        adverb = r"^be\s+(?:just|also|really|basically|still|actually)\s+"
+        rest = re.sub(adverb, "be ", rest.strip(), flags=re.I)
         if re.match(r"^be\s+", rest, re.I):
             after = rest[3:].lstrip()
             if STATE_AFTER_BE.match(after) or not re.match(r"^\w+ing\b", after):

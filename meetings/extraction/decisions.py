@@ -85,7 +85,20 @@ EARLIER = re.compile(
     r"session)\s*,?\s*",
     re.IGNORECASE,
 )
-AFTER_CUE = re.compile(r"^(?:to|that|on|we|we\s+will|we\s+are\s+going\s+to|\s)+", re.IGNORECASE)
+AFTER_CUE = re.compile(
+    r"^(?:(?:to|that|on|upon|we|we\s+will|we\s+are\s+going\s+to)\b|\s)+", re.IGNORECASE
+)
+# A decision of an earlier meeting, recalled: not one taken in this meeting.
+RECALLED = re.compile(
+    r"\b(?:(?:last|previous|earlier|first)\s+(?:meeting|session|call)|last\s+time|"
+    r"we\s+had\s+(?:already\s+)?(?:decided|agreed|settled))\b",
+    re.IGNORECASE,
+)
+RECAP_REACH = 6  # sentences back a recap of the last meeting carries ("what we decided…")
+RECAP_SECONDS = 30.0
+TAG = re.compile(r"[\s,]+(?:yeah|yes|right|okay|ok|no|isn't\s+it|don't\s+we|ja)\s*[?.!]*$", re.I)
+RESTART_WORDS = 3  # a restatement with a first try's first content words replaces it
+RESTART_WINDOW = 120.0  # seconds
 
 
 @dataclass
@@ -102,7 +115,8 @@ def _phrase(rest: str, verb: str = "") -> str:
     rest = AFTER_CUE.sub("", EARLIER.sub("", rest.strip()))
     end = CLAUSE_END.search(rest)
     text = rest[: end.start()] if end and len(rest[: end.start()].split()) >= 3 else rest
-    return capitalise(clip_words(f"{verb} {text}".strip(" ,.;:"), 25)).rstrip(" ,.;:?!")
+    text = TAG.sub("", f"{verb} {text}".strip(" ,.;:"))
+    return capitalise(clip_words(text.strip(" ,.;:"), 25)).rstrip(" ,.;:?!")
 
 
 def _agreed(sentences: list[Sentence], i: int, strict: bool = False) -> bool:
@@ -121,10 +135,29 @@ def _agreed(sentences: list[Sentence], i: int, strict: bool = False) -> bool:
     return False
 
 
+def _recalled(sentences: list[Sentence], i: int) -> bool:
+    """Whether sentence i recalls an earlier meeting, or continues its speaker's recap of one."""
+    if RECALLED.search(sentences[i].text):
+        return True
+    me = sentences[i]
+    for before in reversed(sentences[max(0, i - RECAP_REACH) : i]):
+        if before.speaker != me.speaker:
+            if len(before.text.split()) > 3:
+                return False  # someone else took the floor: the recap is over
+            continue
+        if me.start - before.start > RECAP_SECONDS:
+            return False
+        if RECALLED.search(before.text):
+            return True
+    return False
+
+
 def _read(sentences: list[Sentence], i: int) -> Decision | None:
     s = sentences[i]
     text = expand(clean(s.text))
     if len(content_words(text)) < 1 or DEFERRED.search(text) or VAGUE_WISH.search(text):
+        return None
+    if _recalled(sentences, i):
         return None
     m = EXPLICIT.search(text)
     if (
@@ -181,9 +214,31 @@ def merge_decisions(decisions: list[Decision]) -> list[Decision]:
     """One entry per decision: a restatement keeps the first, clearest wording."""
     kept: list[Decision] = []
     for d in sorted(decisions, key=lambda x: (x.sentence.start, x.sentence.index)):
-        twin = next((k for k in kept if similar(k.text, d.text) >= 0.6), None)
+        restart = next((k for k in kept if _restarts(k, d)), None)
+        twin = restart or next((k for k in kept if similar(k.text, d.text) >= 0.6), None)
         if twin is None:
             kept.append(d)
-        elif d.strength > twin.strength:
-            twin.text, twin.strength = d.text, d.strength
+        elif restart is not None or d.strength > twin.strength:
+            twin.text, twin.sentence = d.text, d.sentence
+            twin.strength = max(twin.strength, d.strength)
     return kept
+
+
+def _content_sequence(text: str) -> list[str]:
+    return [w for w in text.lower().split() if content_words(w)]
+
+
+def _restarts(earlier: Decision, later: Decision) -> bool:
+    """ "Sell the lamps for, hang on…" then "Sell the lamps for forty dollars": one decision."""
+    if not 0 <= later.sentence.start - earlier.sentence.start <= RESTART_WINDOW:
+        return False
+    a, b = _content_sequence(earlier.text), _content_sequence(later.text)
+    if len(a) >= RESTART_WORDS and a[:RESTART_WORDS] == b[:RESTART_WORDS] and a != b:
+        return True
+    broken = earlier.text.lower().split(",")[0].split()  # the words before an interruption
+    words = later.text.lower().split()
+    return (
+        "," in earlier.text
+        and len(broken) >= RESTART_WORDS
+        and (words[: len(broken)] == broken and len(words) > len(broken))
+    )

@@ -47,7 +47,9 @@ def _action_json(item: ActionItem) -> dict[str, Any]:
     }
 
 
-def _likeliest(items: list[ActionItem], sentences: list[Sentence], closing: float) -> list[ActionItem]:
+def _likeliest(
+    items: list[ActionItem], sentences: list[Sentence], closing: float
+) -> list[ActionItem]:
     """At most about one item per MINUTES_PER_ITEM minutes of a long meeting, best first."""
     minutes = (sentences[-1].end - sentences[0].start) / 60 if sentences else 0.0
     cap = max(3, round(minutes / MINUTES_PER_ITEM))

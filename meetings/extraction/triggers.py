@@ -9,7 +9,7 @@ from .lexicon import VERBS
 _VERB = "|".join(sorted(VERBS, key=len, reverse=True))
 CONTRACTIONS = [
     (r"\bwon't\b", "will not"), (r"\bcan't\b", "cannot"), (r"\b(\w+)n't\b", r"\1 not"),
-    (r"(\w)'ll\b", r"\1 will"),
+    (r"(\w)'ll\b", r"\1 will"), (r"\b(i|we|you|they)'ve\b", r"\1 have"),
     (r"(\w)'re\b", r"\1 are"), (r"\b(i)'m\b", r"\1 am"), (r"(\w)'d\b", r"\1 would"),
     (r"\b(he|she|it|that|who|what)'s\b", r"\1 is"), (r"\bgonna\b", "going to"),
     (r"\bwanna\b", "want to"), (r"\bgotta\b", "got to"), (r"(\w)'s\s+(going|gonna)", r"\1 is \2"),
