@@ -68,3 +68,12 @@ def test_two_decisions_said_alike_stay_two():
         ("Wei Zhang", "And we'll go with the blue paint."),
     ])  # fmt: skip
     assert len(found) == 2, found
+
+
+def test_a_choice_inside_a_relative_clause_is_no_decision():
+    found = decisions_of([
+        ("Ana Souza", "The method that we're going to use to finish the audit has three parts."),
+        ("Wei Zhang", "Okay."),
+        ("Ana Souza", "And what we're going to do today is look at the first part."),
+    ])  # fmt: skip
+    assert found == [], found
