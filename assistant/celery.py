@@ -18,8 +18,9 @@ app = Celery("assistant")
 
 
 def queue_name(queue: str) -> str:
-    """The broker name of one of QUEUES (a prefix keeps test runs apart)."""
-    return f"{settings.CELERY_QUEUE_PREFIX}{queue}"
+    """The broker name of one of QUEUES (a prefix keeps test runs apart; CELERY_QUEUE_NAMES
+    renames a queue, e.g. speech=speech-gpu to send transcription to GPU machines)."""
+    return f"{settings.CELERY_QUEUE_PREFIX}{settings.CELERY_QUEUE_NAMES.get(queue, queue)}"
 
 
 def _configure() -> None:
@@ -66,3 +67,17 @@ def _configure() -> None:
 
 _configure()
 app.autodiscover_tasks()
+
+
+def _connect_operations() -> None:
+    """Worker heartbeats, job and model metrics, and job ids in the logs (assistant/health.py,
+    metrics.py, logging.py)."""
+    from . import health, metrics
+    from .logging import connect_worker_signals
+
+    health.connect_worker_signals()
+    metrics.connect_worker_signals()
+    connect_worker_signals(json_logs=settings.LOG_FORMAT == "json")
+
+
+_connect_operations()

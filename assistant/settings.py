@@ -278,4 +278,28 @@ WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", "6")
 WEBHOOK_BACKOFF_SECONDS = envint("WEBHOOK_BACKOFF_SECONDS", "30")
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", "10")
 WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", "False" if PRODUCTION else "True")
+def _bad_queue_names(item: str) -> bool:
+    raise ImproperlyConfigured(f"CELERY_QUEUE_NAMES has {item!r}: use queue=name[,queue=name]")
+
+
+# Queues by setting: CELERY_QUEUE_NAMES=speech=speech-gpu gives a queue another broker name,
+# so only the machines started with `-Q speech-gpu` take its jobs (README, Scaling out).
+CELERY_QUEUE_NAMES = dict(item.split("=", 1) for item in envlist("CELERY_QUEUE_NAMES", "")
+                          if "=" in item or _bad_queue_names(item))
+# Operations. LOG_FORMAT=json: one JSON object a line with request_id and job_id.
+LOG_FORMAT = os.getenv("LOG_FORMAT", "plain")
+from assistant.logging import logging_config  # noqa: E402
+
+LOGGING = logging_config(fmt=LOG_FORMAT, level=os.getenv("LOG_LEVEL", "INFO"))
+MIDDLEWARE = ["assistant.logging.RequestIdMiddleware",
+              "assistant.metrics.RequestMetricsMiddleware", *MIDDLEWARE]
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` when it is set; a worker
+# serves its metrics on WORKER_METRICS_PORT (0: not at all).
+METRICS_TOKEN = os.getenv("METRICS_TOKEN", "")
+WORKER_METRICS_PORT = envint("WORKER_METRICS_PORT", "0")
+# Workers write a heartbeat this often; /health/workers fails for a queue whose last one is
+# older than WORKER_HEARTBEAT_STALE seconds. HEALTH_WORKER_QUEUES: the queues it requires.
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", "15")
+WORKER_HEARTBEAT_STALE = envint("WORKER_HEARTBEAT_STALE", "60")
+HEALTH_WORKER_QUEUES = envlist("HEALTH_WORKER_QUEUES", "speech,text,live,default")
 # --- end of issue 13 block ------------------------------------------------------------------

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
 
-from . import views, views_chat, views_kb, views_models
+from . import health, metrics, views, views_chat, views_kb, views_models
 
 # The Django admin sits behind the same login (and second factor) as the app.
 admin.site.login = staff_member_required(admin.site.login, login_url="account_login")
@@ -43,4 +43,7 @@ urlpatterns = [
     path("learning/", include("learning.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("api.urls")),
+    path("health/", health.health, name="health"),
+    path("health/<str:check>", health.health, name="health-check"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]

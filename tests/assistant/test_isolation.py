@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 # Pages about the signed-in person only.
 OPEN = {"healthz", "invitation-accept", "profile", "organisation-new", "team-switch", "voice",
-        "voice-delete", "calendar-renew", "calendar-revoke", "calendar-ics", "api-tokens"}
+        "voice-delete", "calendar-renew", "calendar-revoke", "calendar-ics", "api-tokens",
+        "health", "health-check", "metrics"}
 CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new", "jobs",
                 "worker-check", "meeting-list", "meeting-upload", "todo-board", "items-bulk",
                 "my-todos", "draft-list", "draft-email", "draft-reply", "draft-feedback",
