@@ -96,6 +96,9 @@ RECALLED = re.compile(
 )
 RECAP_REACH = 6  # sentences back a recap of the last meeting carries ("what we decided…")
 RECAP_SECONDS = 30.0
+# "the method that we're going to use…", "what we're going to do is…": a clause describing
+# something, not a choice made.
+RELATIVE = re.compile(r"\b(?:that|which|what|how|where|whatever|the\s+way)\s*$", re.IGNORECASE)
 TAG = re.compile(r"[\s,]+(?:yeah|yes|right|okay|ok|no|isn't\s+it|don't\s+we|ja)\s*[?.!]*$", re.I)
 RESTART_WORDS = 3  # a restatement with a first try's first content words replaces it
 RESTART_WINDOW = 120.0  # seconds
@@ -169,7 +172,7 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         if len(content_words(rest)) >= 2:
             return Decision(_phrase(rest), s, 0.9)
     m = CHOICE.search(text)
-    if m and not NOT_DECIDED.search(text[: m.start()]):
+    if m and not NOT_DECIDED.search(text[: m.start()]) and not RELATIVE.search(text[: m.start()]):
         cue = m.group(0)[: len(m.group(0)) - len(m.group("rest"))]
         verb = re.sub(r"^.*?\b(?:let's|let us|we\s+\w+(?:\s+going\s+to)?|so)\s+(?:just\s+)?", "",
                       cue.strip(), flags=re.IGNORECASE)  # fmt: skip
