@@ -284,3 +284,30 @@ def test_an_upload_queues_the_dictation_job(
     assert record.job.kind == "reports.dictation" and record.job.params == {"record": record.pk}
     status = client_for(world.teammate).get(reverse("record-status", args=[record.pk]))
     assert status.status_code == 200
+
+
+def test_editing_a_templates_fields_in_the_editor_makes_a_new_version(world, ticket, client_for):
+    client = client_for(world.owner)
+    url = reverse("record-template-edit", args=[ticket.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["formset"]
+    data = {
+        "name": "Support ticket",
+        "visible_to": ["manager", "admin"],
+        "fields-TOTAL_FORMS": str(form.total_form_count()),
+        "fields-INITIAL_FORMS": str(form.initial_form_count()),
+    }
+    for i, f in enumerate(form.forms):
+        for name, value in (f.initial or {}).items():
+            if name == "required":
+                if value:
+                    data[f"fields-{i}-required"] = "on"
+            else:
+                data[f"fields-{i}-{name}"] = value
+    data["fields-2-options"] = "hardware, software, network, account, printer, phone"
+    data["fields-8-DELETE"] = "on"  # the due date goes
+    assert client.post(url, data).status_code == 302
+    current = ticket.current
+    assert current.number == 2 and "phone" in current.field("category")["options"]
+    assert current.field("due") is None and ticket.versions.get(number=1).field("due")
