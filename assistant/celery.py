@@ -75,6 +75,7 @@ def _connect_operations() -> None:
     from . import health, metrics
     from .logging import connect_worker_signals
 
+    app.autodiscover_tasks(["assistant"], related_name="ops")  # the storage check jobs
     health.connect_worker_signals()
     metrics.connect_worker_signals()
     connect_worker_signals(json_logs=settings.LOG_FORMAT == "json")

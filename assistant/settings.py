@@ -302,4 +302,26 @@ WORKER_METRICS_PORT = envint("WORKER_METRICS_PORT", "0")
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", "15")
 WORKER_HEARTBEAT_STALE = envint("WORKER_HEARTBEAT_STALE", "60")
 HEALTH_WORKER_QUEUES = envlist("HEALTH_WORKER_QUEUES", "speech,text,live,default")
+# Shared storage: recordings, voice samples and exports go through Django's storage API.
+# STORAGE_BACKEND=s3 keeps them in an S3-compatible bucket (AWS, MinIO, Ceph…), so workers on
+# other machines read the same files; otherwise they stay under MEDIA_DIR.
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+STORAGE_BACKEND = os.getenv("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured(f"STORAGE_BACKEND is {STORAGE_BACKEND!r}: use local or s3")
+if STORAGE_BACKEND == "s3":
+    if not os.getenv("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.getenv("S3_BUCKET"),
+        "endpoint_url": os.getenv("S3_ENDPOINT_URL") or None,
+        "access_key": os.getenv("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.getenv("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.getenv("S3_REGION") or None,
+        "location": os.getenv("S3_PREFIX", ""),
+        # MinIO and other emulators answer on one host name: path-style addresses.
+        "addressing_style": os.getenv("S3_ADDRESSING_STYLE",
+                                      "path" if os.getenv("S3_ENDPOINT_URL") else "auto"),
+        "file_overwrite": False, "default_acl": None, "querystring_expire": 300,
+    }}
 # --- end of issue 13 block ------------------------------------------------------------------
