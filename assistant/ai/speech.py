@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +71,9 @@ def _build(config: SlotConfig, path: Path) -> _Speech:
     params = config.params
     model = WhisperModel(
         str(path),
-        device=params.get("device", "cpu"),
-        compute_type=params.get("compute_type", "int8"),
+        # A GPU machine's speech workers run with SPEECH_DEVICE=cuda, SPEECH_COMPUTE_TYPE=float16.
+        device=params.get("device", os.getenv("SPEECH_DEVICE", "cpu")),
+        compute_type=params.get("compute_type", os.getenv("SPEECH_COMPUTE_TYPE", "int8")),
         cpu_threads=config.threads,
         num_workers=1,
         local_files_only=True,
