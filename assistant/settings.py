@@ -324,4 +324,8 @@ if STORAGE_BACKEND == "s3":
                                       "path" if os.getenv("S3_ENDPOINT_URL") else "auto"),
         "file_overwrite": False, "default_acl": None, "querystring_expire": 300,
     }}
+# Behind nginx: recordings are sent by nginx from this internal location after the app's
+# team check (X-Accel-Redirect; docker/nginx.conf maps it to MEDIA_DIR). Empty: the app
+# streams them itself.
+RECORDINGS_X_ACCEL_PREFIX = os.getenv("RECORDINGS_X_ACCEL_PREFIX", "")
 # --- end of issue 13 block ------------------------------------------------------------------
