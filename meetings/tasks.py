@@ -35,3 +35,11 @@ def todo_digest() -> int:
     from .todos import digest_send
 
     return digest_send()
+
+
+@shared_task(name="meetings.live_pump", ignore_result=True)
+def live_pump() -> int:
+    """Serve live rooms (captions, translations, the meeting afterwards) on the live queue."""
+    from .live import pump_run
+
+    return pump_run()
