@@ -6,9 +6,19 @@ import datetime as dt
 import math
 import re
 from collections import Counter
+from typing import Any
 
 from .lexicon import DISCOURSE
-from .text import Sentence, capitalise, clean, clip_words, content_words, similar, wordset
+from .text import (
+    Sentence,
+    capitalise,
+    clean,
+    clip_words,
+    content_words,
+    quote_around,
+    similar,
+    wordset,
+)
 
 MEETING_WORDS = (
     r"meeting|sync|standup|stand-up|huddle|review|retro|retrospective|planning|call|session|"
@@ -27,6 +37,7 @@ CUES = wordset(
     agenda priority launch release cost price customer requirement target design
     """
 )
+QUOTE_WORDS = 30
 BACKCHANNEL = re.compile(r"^(?:thanks|thank you|bye|see you|good morning|hello|hi)\b", re.I)
 
 
@@ -68,8 +79,25 @@ def _bullet(text: str) -> str:
     return capitalise(short if short.endswith((".", "!", "?", "…")) else short + ".")
 
 
-def summarise(sentences: list[Sentence], highlights: set[int] | None = None) -> list[str]:
-    """5–10 bullets for a long meeting, fewer for a short one; each a sentence said in it."""
+def _moment(s: Sentence) -> dict[str, Any]:
+    """A bullet with the moment it comes from: its start and a verbatim quote (≤ 30 words).
+
+    A long sentence is quoted from its start, and the bullet says no more than the quote.
+    """
+    quote = quote_around(s.text, None, QUOTE_WORDS)
+    text = _bullet(quote)
+    if quote != s.text.strip() and not text.endswith("…"):
+        text = text.rstrip(".!?") + " …"
+    return {"text": text, "start": s.start, "quote": quote}
+
+
+def summarise(
+    sentences: list[Sentence], highlights: set[int] | None = None
+) -> list[dict[str, Any]]:
+    """5–10 bullets for a long meeting, fewer for a short one; each a sentence said in it.
+
+    Each bullet is {"text", "start", "quote"}: the minutes link it to its transcript moment.
+    """
     highlights = highlights or set()
     usable = [
         s
@@ -86,15 +114,16 @@ def summarise(sentences: list[Sentence], highlights: set[int] | None = None) -> 
         target = 3 if total_words >= 120 else 2
     target = min(target, len(usable))
     weights = _weights(sentences)
-    bullets: list[str] = []
+    bullets: list[dict[str, Any]] = []
     size = math.ceil(len(usable) / target)
     for n in range(target):
         window = usable[n * size : (n + 1) * size]
         ranked = sorted(window, key=lambda s: -_rank(s, weights, highlights))
         for s in ranked:
-            bullet = _bullet(s.text)
-            if _score(clean(s.text), weights) > 0 and all(similar(bullet, b) < 0.5
-                                                          for b in bullets):  # fmt: skip
+            bullet = _moment(s)
+            if _score(clean(s.text), weights) > 0 and all(
+                similar(bullet["text"], b["text"]) < 0.5 for b in bullets
+            ):
                 bullets.append(bullet)
                 break
     return bullets[:10]

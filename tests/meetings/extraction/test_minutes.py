@@ -93,7 +93,7 @@ def test_the_summary_of_a_short_meeting_is_short_and_from_the_meeting():
     assert 1 <= len(minutes["summary"]) <= 10
     vocabulary = " ".join(t for _, t in KITCHEN.lines).lower()
     for bullet in minutes["summary"]:
-        words = re.findall(r"[a-z]{5,}", bullet.lower())
+        words = re.findall(r"[a-z]{5,}", bullet["text"].lower())
         assert words and sum(w in vocabulary for w in words) >= 0.8 * len(words), bullet
 
 
