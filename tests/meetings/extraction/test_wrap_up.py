@@ -194,3 +194,30 @@ def test_a_long_meeting_keeps_its_likeliest_items_and_not_every_i_will():
     found = {i["owner"] for i in minutes["action_items"]}
     assert {"Data Analyst", "Frontend Developer", "Sales Manager"} <= found, minutes["action_items"]
     assert len(minutes["action_items"]) <= 6, minutes["action_items"]
+
+
+def test_a_generic_you_at_the_wrap_up_is_no_assignment():
+    minutes = run(TALK + [
+        ("Team Lead", "To wrap up, the thing is, you're buying the app separately, but you "
+                      "could get it bundled with the tablet."),
+        ("Sales Manager", "Okay."),
+    ])  # fmt: skip
+    assert [i for i in minutes["action_items"] if "buy" in evidence(i)] == []
+
+
+def test_a_repeated_phrase_is_read_once():
+    minutes = run(TALK + [
+        ("Team Lead", "To wrap up, frontend developer, you'll be looking you'll be looking at "
+                      "the settings page."),
+    ])  # fmt: skip
+    items = [i for i in minutes["action_items"] if "settings page" in evidence(i)]
+    assert [i["task"] for i in items] == ["Look at the settings page"], items
+
+
+def test_if_you_could_with_a_consequence_is_a_hypothetical():
+    minutes = run([
+        ("Sales Manager", "If you could make it sync with the calendar then it could remind "
+                          "people before the renewal."),
+        ("Frontend Developer", "Yes, that would be nice."),
+    ])  # fmt: skip
+    assert minutes["action_items"] == [], minutes["action_items"]
