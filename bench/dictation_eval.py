@@ -203,13 +203,14 @@ def write_results(rows: list[dict], seconds: list[float], args) -> None:
         f"{os.cpu_count()} cores, Python {platform.python_version()}. "
         f"{len({r['id'] for r in rows})} scripted dictations (bench/dictations/, three starter "
         "templates, espeak-ng voices with pauses, synth.py's method), transcribed with Whisper "
-        "tiny.en through the app's path (meetings.pipeline.process_audio, the template's labels "
-        "and choices as hotwords), filled against each dictation's recording date. "
+        "tiny.en through the app's path (meetings.pipeline.process_audio; the template's "
+        "labels, hint phrases, choices and units as hotwords), filled against each "
+        "dictation's recording date. "
         + (
             "Transcripts reused from an earlier run of the same path. "
             if args.cached
-            else f"Transcription took {sum(timed):.0f} s in all ({sum(timed) / max(len(timed), 1):.1f}"
-            " s a dictation, MODEL_THREADS="
+            else f"Transcription took {sum(timed):.0f} s in all "
+            f"({sum(timed) / max(len(timed), 1):.1f} s a dictation, MODEL_THREADS="
             f"{os.environ.get('MODEL_THREADS', '2')}). "
         )
         + (

@@ -129,6 +129,9 @@ def record_detail(request, pk: int):
     if request.method == "POST":
         if not may_edit:
             raise Http404("No such record in your teams")
+        if record.status in (Record.Status.TRANSCRIBING, Record.Status.FAILED):
+            messages.error(request, "There is nothing to save until the dictation is filled.")
+            return redirect("record-detail", pk=record.pk)
         form = record_form(record.version, request.POST, prefix="f")
         if form.is_valid():
             try:

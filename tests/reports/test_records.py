@@ -284,6 +284,12 @@ def test_an_upload_queues_the_dictation_job(
     assert record.job.kind == "reports.dictation" and record.job.params == {"record": record.pk}
     status = client_for(world.teammate).get(reverse("record-status", args=[record.pk]))
     assert status.status_code == 200
+    # Nothing can be saved while the worker is still on it.
+    client_for(world.teammate).post(
+        reverse("record-detail", args=[record.pk]), {"f-priority": "low"}
+    )
+    record.refresh_from_db()
+    assert record.status == Record.Status.TRANSCRIBING and record.values == {}
 
 
 def test_editing_a_templates_fields_in_the_editor_makes_a_new_version(world, ticket, client_for):
