@@ -392,3 +392,39 @@ class ModelChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} by {self.user} ({self.status})"
+
+
+class FineTuneRun(models.Model):
+    """One LoRA fine-tuning of a team's text model: its data, losses, scores and adapter."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        ACTIVE = "active", "Active"
+        KEPT = "kept", "Kept, not better"
+        INACTIVE = "inactive", "Rolled back"
+        FAILED = "failed", "Failed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="finetune_runs")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    started_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    base = models.JSONField(default=dict, blank=True, help_text="The text slot it started from.")
+    pairs = models.JSONField(default=dict, blank=True, help_text="Counts of QA pairs.")
+    losses = models.JSONField(default=list, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    folder = models.CharField(max_length=500, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["team", "version"],
+                                               name="one_finetune_version")]
+
+    def __str__(self) -> str:
+        return f"{self.team} adapter v{self.version} ({self.status})"

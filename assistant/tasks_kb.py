@@ -1,9 +1,10 @@
 """Jobs of the knowledge base and the team assistant (thin: re-fetch, call one service)."""
 
 from .chat import ANSWER, chat_answer
-from .jobs import job_task
+from .finetune import FINETUNE, finetune_run
+from .jobs import JobCancelled, JobError, job_task
 from .knowledge import EMBED, knowledge_embed
-from .models import ChatMessage, Job, KnowledgeSource
+from .models import ChatMessage, FineTuneRun, Job, KnowledgeSource
 from .team_models import SLOT_TEST, SLOT_TEST_SPEECH, slot_test_run
 
 
@@ -35,3 +36,23 @@ def _slot_test(job: Job, progress) -> dict:
 
 slot_test = job_task(SLOT_TEST, queue="text")(_slot_test)
 slot_test_speech = job_task(SLOT_TEST_SPEECH, queue="speech")(_slot_test)
+
+
+@job_task(FINETUNE, queue="text")
+def finetune_job(job: Job, progress) -> dict:
+    """LoRA-train the team's text model; the adapter is activated only if it scores better."""
+    run = FineTuneRun.objects.filter(pk=job.params.get("run")).first()
+    if run is None or run.status != FineTuneRun.Status.RUNNING:
+        return {"skipped": "the run is gone or already finished"}
+    try:
+        run = finetune_run(run=run, progress=progress, steps=int(job.params.get("steps", 120)))
+    except (JobCancelled, ValueError, JobError) as exc:
+        FineTuneRun.objects.filter(pk=run.pk).update(status=FineTuneRun.Status.FAILED)
+        if isinstance(exc, ValueError):
+            raise JobError(str(exc)) from exc
+        raise
+    except Exception:
+        FineTuneRun.objects.filter(pk=run.pk).update(status=FineTuneRun.Status.FAILED)
+        raise
+    return {"version": run.version, "status": run.status, "before": run.before["rouge_l"],
+            "after": run.after["rouge_l"], "seconds": run.seconds}

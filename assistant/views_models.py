@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .ai import KINDS
-from .models import Job, ModelChange, Role
+from .finetune import finetune_activate, finetune_rollback_to_base, finetune_start
+from .models import FineTuneRun, Job, ModelChange, Role
+from .selectors import get_for_user
 from .slots import team_slot_configs
 from .team_models import (
     PROMPTS,
@@ -109,3 +111,65 @@ def model_prompt(request):
         if changed:
             messages.success(request, "Prompt saved.")
     return redirect("models")
+
+
+# -- fine-tuning ----------------------------------------------------------------------------
+
+CHART_W, CHART_H, CHART_PAD = 480, 160, 24
+
+
+def loss_chart(losses: list[float]) -> dict:
+    """The polyline of a loss curve, scaled into the chart's box (drawn as SVG by the template)."""
+    if len(losses) < 2:
+        return {}
+    top, bottom = max(losses), min(losses)
+    span = (top - bottom) or 1.0
+    width, height = CHART_W - 2 * CHART_PAD, CHART_H - 2 * CHART_PAD
+    points = " ".join(
+        f"{CHART_PAD + width * i / (len(losses) - 1):.1f},"
+        f"{CHART_PAD + height * (top - loss) / span:.1f}" for i, loss in enumerate(losses))
+    return {"points": points, "top": f"{top:.2f}", "bottom": f"{bottom:.2f}",
+            "steps": len(losses), "w": CHART_W, "h": CHART_H, "pad": CHART_PAD,
+            "right": CHART_W - CHART_PAD, "base": CHART_H - CHART_PAD}
+
+
+@team_required(Role.ADMIN)
+def finetune_list(request):
+    if request.method == "POST":
+        run = finetune_start(team=request.team, user=request.user)
+        messages.info(request, f"Fine-tuning v{run.version} is queued on the text workers.")
+        return redirect("finetune-detail", pk=run.pk)
+    return render(request, "assistant/models/finetune_list.html", {
+        "runs": FineTuneRun.objects.filter(team=request.team).select_related("job")})
+
+
+@team_required(Role.ADMIN)
+def finetune_detail(request, pk: int):
+    run = get_for_user(FineTuneRun.objects.select_related("job"), request.user,
+                       min_role=Role.ADMIN, pk=pk)
+    context = {"run": run, "chart": loss_chart(run.losses)}
+    if request.htmx:
+        return render(request, "assistant/models/finetune_detail.html#run", context)
+    return render(request, "assistant/models/finetune_detail.html", context)
+
+
+@team_required(Role.ADMIN)
+@require_POST
+def finetune_use(request, pk: int):
+    """Activate this version's adapter (a rollback when it is an older one)."""
+    run = get_for_user(FineTuneRun.objects, request.user, min_role=Role.ADMIN, pk=pk)
+    try:
+        finetune_activate(run=run, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The team's text model is now adapter v{run.version}.")
+    return redirect("finetune-list")
+
+
+@team_required(Role.ADMIN)
+@require_POST
+def finetune_base(request):
+    finetune_rollback_to_base(team=request.team, user=request.user)
+    messages.success(request, "The team's text model is back to its base model, no adapter.")
+    return redirect("finetune-list")

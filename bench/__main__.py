@@ -16,7 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["transcription_eval", "speakers_eval", "minutes_eval", "minutes_audio_eval",
-              "drafts_eval", "learning_eval", "dictation_eval"]
+              "drafts_eval", "learning_eval", "dictation_eval", "kb_eval", "live_eval"]
 
 
 def machine() -> str:

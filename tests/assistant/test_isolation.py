@@ -103,6 +103,12 @@ def _kb_source(w):
                                   data=b"# Travel\n\nTrains are booked for any trip under 500 km.")
 
 
+def _finetune_run(w):
+    from assistant.models import FineTuneRun
+
+    return FineTuneRun.objects.create(team=w.team, version=1, status="kept")
+
+
 def _chat_message(w):
     from assistant.models import ChatMessage
 

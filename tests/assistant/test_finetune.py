@@ -1,0 +1,104 @@
+"""Fine-tuning: extractive QA pairs, scores, a real LoRA run, activation and rollback."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from assistant.finetune import (
+    exact_match,
+    finetune_activate,
+    finetune_rollback_to_base,
+    finetune_run,
+    qa_pairs,
+    qa_pairs_from,
+    rouge_l,
+    save_merged,
+)
+from assistant.knowledge import knowledge_document_put, knowledge_embed
+from assistant.models import FineTuneRun, ModelChange
+from assistant.slots import slot_config
+from assistant.views_models import loss_chart
+
+pytestmark = pytest.mark.django_db
+FIXTURE = Path(__file__).resolve().parents[2] / "bench" / "kb_fixture" / "docs"
+
+
+def test_pairs_turn_amounts_dates_and_names_into_questions():
+    pairs = qa_pairs_from("Our main contact is Dana Ortiz, and the contract renews on "
+                          "1 March for 120 seats.", source=1)
+    assert {p.answer for p in pairs} == {"Dana Ortiz", "1 March", "120 seats"}
+    seats = next(p for p in pairs if p.answer == "120 seats")
+    assert seats.question == ("Our main contact is Dana Ortiz, and the contract renews on "
+                              "1 March for what?")
+
+
+def test_scores():
+    assert rouge_l("within 30 days", "30 days") == pytest.approx(0.8)
+    assert rouge_l("nothing", "30 days") == 0.0
+    assert exact_match("30 Days.", "30 days") and not exact_match("30", "30 days")
+
+
+def test_the_loss_chart_spans_its_box():
+    chart = loss_chart([3.0, 2.0, 1.0])
+    first, *_, last = chart["points"].split()
+    assert first == "24.0,24.0" and last == "456.0,136.0"
+    assert loss_chart([1.0]) == {}
+
+
+def _fixture_team(world, count=12):
+    for path in sorted(FIXTURE.iterdir())[:count]:
+        knowledge_embed(source=knowledge_document_put(team=world.team, user=None, name=path.name,
+                                                      data=path.read_bytes()))
+    return world.team
+
+
+def test_held_out_pairs_come_from_other_documents(world):
+    train, held = qa_pairs(team=_fixture_team(world))
+    assert len(train) >= 16 and len(held) >= 4
+    assert not {p.source for p in train} & {p.source for p in held}
+
+
+def test_a_short_real_run_trains_scores_and_activates_only_if_better(world, client_for):
+    team = _fixture_team(world)
+    run = FineTuneRun.objects.create(team=team, version=1, base={
+        "source": "embedded", "path": "", "params": {}})
+    seen = []
+    run = finetune_run(run=run, progress=lambda p, s: seen.append(s), steps=2, batch=2,
+                       max_eval=4)
+    assert len(run.losses) == 2 and all(loss > 0 for loss in run.losses)
+    assert set(run.before) >= {"rouge_l", "exact_match"} and set(run.after) >= {"rouge_l"}
+    assert (Path(run.folder) / "adapter" / "adapter_config.json").is_file()
+    better = run.after["rouge_l"] > run.before["rouge_l"]
+    assert (run.status == "active") == better
+    assert (slot_config(team=team, kind="text").source == "path") == better
+    assert any(s.startswith("Training step 2 of 2") for s in seen)
+    page = client_for(world.owner).get(reverse("finetune-detail", args=[run.pk]))
+    assert b"<polyline points=" in page.content and b"ROUGE-L" in page.content
+
+
+def test_a_merged_version_loads_in_the_text_runtime_and_rolls_back(world, tmp_path):
+    import copy
+
+    from assistant.ai import generate_text
+    from assistant.ai import text as runtime
+
+    loaded = runtime.load(slot_config(team=None, kind="text")).model
+    save_merged(copy.deepcopy(loaded.model), loaded.tokenizer, tmp_path / "v1" / "merged")
+    run = FineTuneRun.objects.create(team=world.team, version=1, status="kept",
+                                     folder=str(tmp_path / "v1"),
+                                     base={"source": "embedded", "path": "", "params": {}})
+    finetune_activate(run=run, user=world.owner)
+    config = slot_config(team=world.team, kind="text")
+    assert config.source == "path" and config.path == str(tmp_path / "v1" / "merged")
+    assert generate_text(config, [{"role": "user", "content": "Say hello."}],
+                         max_new_tokens=4).strip()
+    run.refresh_from_db()
+    assert run.status == "active"
+
+    finetune_rollback_to_base(team=world.team, user=world.owner)
+    assert slot_config(team=world.team, kind="text").source == "embedded"
+    run.refresh_from_db()
+    assert run.status == "inactive"
+    assert [c.new.get("note") for c in ModelChange.objects.order_by("created_at")] == [
+        "adapter v1", "no adapter"]
