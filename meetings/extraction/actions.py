@@ -235,6 +235,8 @@ class ActionFinder:
         """A request or assignment: owned by the one named, else by whoever accepts it."""
         if tr.WH_BEFORE.search(text[:at]) or (kind.startswith("you") and tr.RECEIVE.match(rest)):
             return  # "what can you do…?" asks for ideas; "you'll get instructions" is no task
+        if kind == "ifyou" and tr.CONSEQUENCE.search(rest):
+            return  # "if you could X then it could Y": a hypothetical, not a request
         delegated = delegated_to(rest, self.roster)
         if delegated:
             self._add(i, rest[delegated[1] :], delegated[0], confidence + 0.05, "delegated")

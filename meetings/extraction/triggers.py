@@ -80,6 +80,12 @@ EMBEDDED = re.compile(
     r"see|think\s+about)\s+(?:what|how|where|when|which|whether|if|why)\s+$",
     re.IGNORECASE,
 )
+# After "if you could X": a consequence makes it a hypothetical ("…then it could remind people").
+CONSEQUENCE = re.compile(
+    r"\b(?:then\s+(?:it|that|we|you|they|people)|(?:it|that|this)\s+(?:would|could|might|will)|"
+    r"we\s+(?:would|could|might))\b",
+    re.IGNORECASE,
+)
 WH_BEFORE = re.compile(r"\b(?:what|how|why|where|when|which|who)\s+(?:\w+\s+)?$", re.IGNORECASE)
 AFTER_MEETING = re.compile(
     r"\b(?:after\s+(?:the|this)\s+(?:meeting|call)|afterwards|later\s+(?:today|on|this)|offline|"

@@ -24,8 +24,16 @@ WRAP_UP = re.compile(
     r"who\s+does\s+what|round\s+(?:it\s+)?up)\b",
     re.IGNORECASE,
 )
-# "you're looking at the budget": present progressive as a plan, only at the close.
-YOU_NOW = re.compile(r"\byou\s+are\s+(?!going\b|getting\b|not\b)(?P<rest>[a-z]+ing\b.+)", re.I)
+# "you're looking at the budget": present progressive as a plan, only at the close, and only
+# with a verb of work ("you're buying it separately" is about anyone).
+WORK_ING = (
+    "looking|working|doing|handling|taking|preparing|writing|researching|thinking|focusing|"
+    "covering|building|designing|investigating|drafting|reviewing|checking|testing|planning|"
+    "organising|organizing|sorting|exploring|studying|examining|leading|running|updating|"
+    "fixing|finishing|putting|making|producing|creating|developing|coordinating|contacting|"
+    "calling|sending|finding|watching|analysing|analyzing|evaluating|presenting"
+)
+YOU_NOW = re.compile(rf"\byou\s+are\s+(?P<rest>(?:{WORK_ING})\b.+)", re.I)
 # "for frontend, the mobile layout" / "and for you it's the requirements": a nominal hand-out.
 NOMINAL = re.compile(
     r"^for\s+(?P<who>[^,]{2,40}?)\s*(?:,\s*|\s+(?=it\s))(?:it\s+(?:is|will\s+be)\s+|"
