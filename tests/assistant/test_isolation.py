@@ -26,7 +26,8 @@ CURRENT_TEAM = {"home", "members", "team-settings", "team-new", "invitation-new"
                 "report-team-week", "record-list", "record-templates", "record-template-new",
                 "learning-home", "learning-my-skills", "learning-refresh",
                 "learning-team", "learning-catalog", "learning-import", "learning-skills",
-                "kb-list", "chat", "room-list"}
+                "kb-list", "chat", "room-list", "models", "model-slot-edit", "model-slot-test",
+                "model-glossary", "model-prompt", "finetune-list", "finetune-base"}
 # name → a function (world) → kwargs addressing an object of world.team
 OBJECT = {
     "job-detail": lambda w: {"pk": JobFactory(team=w.team).pk},
@@ -77,6 +78,8 @@ OBJECT = {
     "kb-passage": lambda w: {"pk": _kb_source(w).chunks.first().pk},
     "chat-message": lambda w: {"pk": _chat_message(w).pk},
     "chat-stream": lambda w: {"pk": _chat_message(w).pk},
+    "finetune-detail": lambda w: {"pk": _finetune_run(w).pk},
+    "finetune-use": lambda w: {"pk": _finetune_run(w).pk},
     **{name: lambda w: {"pk": _room(w).pk} for name in (
         "room-detail", "room-join", "room-invite", "room-end", "room-chat", "room-audio",
         "room-stream")},
@@ -165,8 +168,9 @@ POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-v
              "item-review", "todo-status", "job-cancel", "job-retry", "member-role",
              "member-remove", "invitation-revoke", "meeting-update", "meeting-delete",
              "meeting-retranscribe", "draft-stop", "draft-share", "draft-delete",
-             "report-submit", "learning-suggestion", "learning-assign", "record-delete", "kb-delete",
-             "room-join", "room-invite", "room-end", "room-chat", "room-audio",
+             "report-submit", "learning-suggestion", "learning-assign", "record-delete",
+             "kb-delete", "finetune-use", "room-join", "room-invite", "room-end", "room-chat",
+             "room-audio",
              "api-token-revoke"}
 # Third-party URL trees with their own access control (allauth; the Django admin), and the
 # token-authenticated REST API, whose every operation tests/api/test_isolation.py checks.
