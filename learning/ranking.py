@@ -16,7 +16,7 @@ import numpy as np
 
 from .models import MAX_LEVEL
 
-CHUNK = 64
+CHUNK = 128
 INFERRED_FLOOR = 0.3  # the cosine below which an untagged resource teaches nothing of a skill
 INFERRED_SPAN = 0.3  # ... and above which, plus this, it counts as fully about the skill
 NOVELTY_WEIGHT = 0.5
@@ -90,11 +90,20 @@ def _novelty(catalog: Catalog, seen: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+def _gap(need: np.ndarray, links: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """max over skills of need × link, and the skill that gives it, one skill at a time."""
+    gap = np.zeros((need.shape[0], links.shape[0]), dtype=np.float32)
+    skill = np.zeros(gap.shape, dtype=np.int64)
+    for s in np.flatnonzero(links.any(axis=0)):
+        candidate = np.outer(need[:, s], links[:, s])
+        better = candidate > gap
+        gap = np.where(better, candidate, gap)
+        skill[better] = s
+    return gap, skill
+
+
 def _score_chunk(catalog: Catalog, members: Members, lo: int, hi: int, top: int):
-    need = members.need[lo:hi]  # (B, S)
-    per_skill = need[:, None, :] * catalog.links[None, :, :]  # (B, R, S)
-    skill = per_skill.argmax(axis=2)  # (B, R)
-    gap = np.take_along_axis(per_skill, skill[..., None], axis=2)[..., 0]
+    gap, skill = _gap(members.need[lo:hi], catalog.links)
     rows = np.arange(hi - lo)[:, None]
     fit = level_fit(catalog.levels[None, :], members.levels[lo:hi][rows, skill])
     relevance = 1.0 + RELEVANCE_WEIGHT * np.clip(members.context[lo:hi] @ catalog.vectors.T,

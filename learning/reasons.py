@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .models import MAX_LEVEL, Signal, level_name
 
 GROWTH = 0.05  # the need left in a skill already at its target, so there is always a next step
@@ -26,7 +24,8 @@ class SkillNeed:
 
     @property
     def need(self) -> float:
-        from_signals = float(np.clip(sum(s.weight for s in self.signals), *SIGNALS_RANGE))
+        low, high = SIGNALS_RANGE
+        from_signals = min(max(sum(s.weight for s in self.signals), low), high)
         floor = GROWTH if (self.level or 0) < MAX_LEVEL else 0.0
         return max(self.gap + from_signals, floor)
 

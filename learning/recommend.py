@@ -10,6 +10,7 @@ from django.utils import timezone
 from assistant.models import Membership, Team, User
 
 from . import embedding, ranking
+from .bulk import rows_insert
 from .models import Goal, Resource, Skill, SkillLevel, Suggestion
 from .reasons import SkillNeed, because
 from .signals import MemberSignals, signals_refresh
@@ -44,8 +45,9 @@ def catalog_load(*, team: Team, skills: list[Skill]) -> ranking.Catalog:
 def needs_load(*, team: Team, members: list[User], skills: list[Skill],
                signals: dict[int, MemberSignals]) -> dict[int, list[SkillNeed]]:
     """Each member's need for each skill (in the order of `skills`)."""
-    levels = {(r.member_id, r.skill_id): r
-              for r in SkillLevel.objects.filter(team=team, member__in=members)}
+    levels = {(member_id, skill_id): (own, manager) for member_id, skill_id, own, manager
+              in SkillLevel.objects.filter(team=team, member__in=members).values_list(
+                  "member_id", "skill_id", "self_level", "manager_level")}
     goals = {(g.member_id, g.skill_id): g.target_level
              for g in Goal.objects.filter(team=team, member__in=members)}
     out = {}
@@ -55,10 +57,9 @@ def needs_load(*, team: Team, members: list[User], skills: list[Skill],
             by_skill[signal.skill_id].append(signal)
         needs = []
         for skill in skills:
-            row = levels.get((member.pk, skill.pk))
-            level = row.level if row else None
-            rated_by = "" if level is None else (
-                "manager" if row.manager_level is not None else "self")
+            own, manager = levels.get((member.pk, skill.pk), (None, None))
+            level = manager if manager is not None else own
+            rated_by = "" if level is None else ("manager" if manager is not None else "self")
             goal = goals.get((member.pk, skill.pk))
             needs.append(SkillNeed(level, rated_by, goal or skill.expected_level,
                                    goal is not None, by_skill[skill.pk]))
@@ -128,14 +129,16 @@ def suggestions_recompute(*, team: Team, members: list[User] | None = None,
                            inferred=bool(catalog.inferred[r.index, r.skill]),
                            context_text=_nearest_text(signals.get(member.pk),
                                                       catalog.vectors[r.index]))
-            rows.append(Suggestion(
-                team=team, member=member, resource_id=int(catalog.ids[r.index]), skill=skill,
-                score=round(r.score, 4), rank=rank, because=text, computed_at=now,
-                parts={"gap": round(r.gap, 3), "relevance": round(r.relevance, 3),
-                       "level_fit": round(r.level_fit, 3), "novelty": round(r.novelty, 3)}))
+            rows.append({
+                "team": team.pk, "member": member.pk, "resource": int(catalog.ids[r.index]),
+                "skill": skill.pk, "status": Suggestion.Status.SUGGESTED,
+                "score": round(r.score, 4), "rank": rank, "because": text, "computed_at": now,
+                "updated_at": now, "dismiss_reason": "",
+                "parts": {"gap": round(r.gap, 3), "relevance": round(r.relevance, 3),
+                          "level_fit": round(r.level_fit, 3), "novelty": round(r.novelty, 3)}})
     with transaction.atomic():
         Suggestion.objects.filter(team=team, member__in=members,
                                   status=Suggestion.Status.SUGGESTED).delete()
-        Suggestion.objects.bulk_create(rows, batch_size=1000)
+        rows_insert(Suggestion, rows)
     report(100, "Done")
     return {"members": len(members), "suggestions": len(rows), "embedded": embedded}

@@ -16,9 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assistant.models import Team, User
-from meetings.models import ActionItem, Meeting, Speaker, Todo
+from meetings.models import ActionItem, Meeting, Speaker, Todo, TodoEvent
 
 from . import embedding
+from .bulk import rows_insert
 from .models import LEVELS, Goal, Signal, Skill, Suggestion
 
 LINK_THRESHOLD = 0.3
@@ -53,24 +54,28 @@ class MemberSignals:
 
 
 def _todo_evidence(team: Team, members: list[User], since) -> dict[int, list[Evidence]]:
-    todos = (Todo.objects.filter(team=team, assignee__in=members, created_at__gte=since,
-                                 learning__isnull=True)
-             .prefetch_related("events"))
+    todos = list(Todo.objects.filter(team=team, assignee__in=members, created_at__gte=since,
+                                     learning__isnull=True)
+                 .values_list("pk", "assignee_id", "title", "status", "due"))
+    history = defaultdict(list)  # to-do → [(status, at)] in order
+    events = TodoEvent.objects.filter(todo__team=team, todo__assignee__in=members,
+                                      todo__created_at__gte=since)
+    for todo_id, status, at in events.order_by("at").values_list("todo_id", "status", "at"):
+        history[todo_id].append((status, at))
     today = timezone.localdate()
     out = defaultdict(list)
-    for todo in todos:
-        events = list(todo.events.all())
-        done_at = next((e.at for e in reversed(events) if e.status == Todo.Status.DONE), None)
-        late = todo.due and (done_at.date() > todo.due if todo.status == Todo.Status.DONE
-                             and done_at else todo.due < today)
-        found = out[todo.assignee_id]
-        if any(e.status == Todo.Status.BLOCKED for e in events) or (
-                todo.status == Todo.Status.BLOCKED):
-            found.append(Evidence(Signal.Kind.TODO_BLOCKED, todo.title))
+    for pk, assignee_id, title, status, due in todos:
+        events = history[pk]
+        done_at = next((at for s, at in reversed(events) if s == Todo.Status.DONE), None)
+        late = due and (done_at.date() > due if status == Todo.Status.DONE and done_at
+                        else due < today)
+        found = out[assignee_id]
+        if status == Todo.Status.BLOCKED or any(s == Todo.Status.BLOCKED for s, _ in events):
+            found.append(Evidence(Signal.Kind.TODO_BLOCKED, title))
         if late:
-            found.append(Evidence(Signal.Kind.TODO_OVERDUE, todo.title))
-        elif todo.status == Todo.Status.DONE:
-            found.append(Evidence(Signal.Kind.TODO_DONE, todo.title))
+            found.append(Evidence(Signal.Kind.TODO_OVERDUE, title))
+        elif status == Todo.Status.DONE:
+            found.append(Evidence(Signal.Kind.TODO_DONE, title))
     return out
 
 
@@ -151,7 +156,8 @@ def link(*, evidence: list[Evidence], skills: list[Skill], sims: np.ndarray, tea
             skill, similarity = skills[best], float(sims[i, best])
         else:
             continue
-        signals.append(Signal(team=team, member=member, skill=skill, kind=item.kind,
+        signals.append(Signal(team_id=team.pk, member_id=member.pk, skill_id=skill.pk,
+                              kind=item.kind,
                               text=item.text[:300], similarity=round(similarity, 3),
                               weight=WEIGHTS[item.kind], at=at))
     return signals
@@ -178,6 +184,8 @@ def signals_refresh(*, team: Team, members: list[User]) -> dict[int, MemberSigna
                                          vectors[context] if context else None)
     with transaction.atomic():
         Signal.objects.filter(team=team, member__in=members).delete()
-        Signal.objects.bulk_create([s for m in found.values() for s in m.signals],
-                                   batch_size=1000)
+        rows_insert(Signal, [{"team": s.team_id, "member": s.member_id, "skill": s.skill_id,
+                              "kind": s.kind, "text": s.text, "similarity": s.similarity,
+                              "weight": s.weight, "at": s.at}
+                             for m in found.values() for s in m.signals])
     return found
