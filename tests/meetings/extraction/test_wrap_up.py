@@ -221,3 +221,20 @@ def test_if_you_could_with_a_consequence_is_a_hypothetical():
         ("Frontend Developer", "Yes, that would be nice."),
     ])  # fmt: skip
     assert minutes["action_items"] == [], minutes["action_items"]
+
+
+def test_a_cut_off_word_is_not_part_of_the_task():
+    minutes = run(TALK + [
+        ("Team Lead", "To wrap up, as the data analyst, you're going to be rebuilding the "
+                      "churn dashboard so y you know what the numbers are."),
+    ])  # fmt: skip
+    items = [i for i in minutes["action_items"] if "churn dashboard" in evidence(i)]
+    assert items and " y " not in f" {items[0]['task']} ", items
+
+
+def test_going_over_the_last_minutes_is_done_in_the_meeting():
+    minutes = run([
+        ("Team Lead", "First I'm going to review the minutes of the last meeting, then we'll "
+                      "have your three presentations."),
+    ] + TALK)  # fmt: skip
+    assert [i for i in minutes["action_items"] if "minutes" in evidence(i)] == []
