@@ -51,7 +51,9 @@ PROCEDURAL = re.compile(
     r"scoot|jump\s+in|carry\s+on|keep\s+going|continue\b|get\s+back\s+to|remember\b|"
     r"imagine\b|believe\b|check\s+(?:we|everyone|you)\b|come\s+(?:to|on\s+to)\s+(?:that|this|it)|"
     r"do\s+(?:the|a|my)\s+(?:presentation|intro|introduction)|put\s+(?:it|this|that)\s+up|"
-    r"(?:be|get)\s+(?:going|back)\b|get\s+to\s+(?:that|this|it|them)\b|describe\b|cover\b|run\s+through|walk\s+(?:you\s+|us\s+)?"
+    r"(?:be|get)\s+(?:going|back)\b|get\s+to\s+(?:that|this|it|them)\b|"
+    r"(?:review|go\s+over|go\s+through|read|recap)\s+(?:the\s+)?(?:minutes|agenda|notes)\s+"
+    r"(?:of|from)\s+(?:the\s+|our\s+)?(?:last|previous)\b|describe\b|cover\b|run\s+through|walk\s+(?:you\s+|us\s+)?"
     r"through|give\s+(?:you|us)\b|do\s+(?:an|the)\s+(?:opening|intro)|take\s+(?:each|them|you)\b|"
     r"go\s+into|start\s+(?:at|from)|load\s+(?:it\s+|this\s+|that\s+)?up|rub\s+(?:off|out|it)|"
     r"erase|copy\s+(?:this|that|it)\s+down|take\s+(?:that|it)\s+back)",

@@ -106,6 +106,8 @@ def clean(text: str) -> str:
     """Fillers and stutters removed, spacing and punctuation tidied."""
     text = FILLERS.sub("", text)
     text = re.sub(r"\b([\w']+)(\s+\1\b)+", r"\1", text, flags=re.IGNORECASE)  # "the the"
+    # a word broken off mid-way ("so y you know"): a lone lower-case letter that is no word
+    text = re.sub(r"(?<![\w'\-])[b-hj-z](?![\w'\-.])\s*", "", text)
     # "you'll be looking you'll be looking at": a phrase of two to four words said twice
     text = re.sub(r"\b((?:[\w']+\s+){1,3}[\w']+)(?:\s+\1\b)+", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+([,.?!;:])", r"\1", text)
