@@ -113,7 +113,7 @@ def meeting_transcribe(*, job: Job, progress: Progress) -> dict:
     if not meeting.has_audio:
         raise JobError("The recording was deleted, so there is nothing to transcribe.")
     voices, members = enrolled_voices(team=meeting.team)
-    with _local_copy(meeting) as path:
+    with local_copy(meeting) as path:
         try:
             processed = process_audio(
                 path, speech=speech_config(team=meeting.team, language=meeting.language),
@@ -138,7 +138,7 @@ def meeting_transcribe(*, job: Job, progress: Progress) -> dict:
             "speakers": len(processed.speakers), "language": processed.language}
 
 
-class _local_copy:
+class local_copy:
     """A local path for the recording, copying it down when storage is remote (S3)."""
 
     def __init__(self, meeting: Meeting):

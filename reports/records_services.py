@@ -212,7 +212,7 @@ def record_dictation(*, job: Job, progress: Progress) -> dict:
     """The body of the `reports.dictation` job (speech queue): transcribe, then fill."""
     from assistant.slots import speech_config
     from meetings.audio import AudioRejected
-    from meetings.pipeline import _local_copy
+    from meetings.pipeline import local_copy
 
     from .records_audio import dictation_hotwords, transcribe_dictation
 
@@ -224,7 +224,7 @@ def record_dictation(*, job: Job, progress: Progress) -> dict:
     if record is None:
         raise JobError("The dictation was deleted before it could be transcribed.")
     team = record.team
-    with _local_copy(record) as path:
+    with local_copy(record) as path:
         try:
             transcript = transcribe_dictation(
                 path,
