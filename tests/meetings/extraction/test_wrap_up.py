@@ -238,3 +238,16 @@ def test_going_over_the_last_minutes_is_done_in_the_meeting():
                       "have your three presentations."),
     ] + TALK)  # fmt: skip
     assert [i for i in minutes["action_items"] if "minutes" in evidence(i)] == []
+
+
+def test_getting_to_a_point_later_in_the_meeting_is_no_action_item():
+    minutes = run([("Team Lead", "Actually I'll get to that at the end, point number four.")] + TALK)
+    assert minutes["action_items"] == [], minutes["action_items"]
+
+
+def test_an_assignment_after_you_will_be_getting_instructions_is_read():
+    minutes = run(TALK + [
+        ("Team Lead", "To wrap up, you'll be getting instructions by email, but basically, "
+                      "sales manager, you're looking at the pricing sheet."),
+    ])  # fmt: skip
+    assert owners_of(minutes, "pricing sheet") == ["Sales Manager"], minutes["action_items"]
