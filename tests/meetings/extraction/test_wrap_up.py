@@ -241,7 +241,9 @@ def test_going_over_the_last_minutes_is_done_in_the_meeting():
 
 
 def test_getting_to_a_point_later_in_the_meeting_is_no_action_item():
-    minutes = run([("Team Lead", "Actually I'll get to that at the end, point number four.")] + TALK)
+    minutes = run(
+        [("Team Lead", "Actually I'll get to that at the end, point number four.")] + TALK
+    )
     assert minutes["action_items"] == [], minutes["action_items"]
 
 
