@@ -11,7 +11,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from ninja import File, Form, NinjaAPI, Query, Status, UploadedFile
+from ninja import File, Form, NinjaAPI, Path, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
@@ -45,6 +45,8 @@ api = NinjaAPI(
                 "token's owner belongs to. Create a token under Profile → API tokens.",
 )
 ERRORS = {401: schemas.Error, 404: schemas.Error, 422: schemas.Error}
+# A row id as the database stores it (bigint): larger numbers are refused, not sent to it.
+Id = Path(..., ge=1, le=schemas.MAX_ID)
 Language = Literal[tuple(code for code, _ in LANGUAGES)]  # type: ignore[valid-type]
 
 
@@ -114,7 +116,8 @@ def me(request):
 
 @api.get("/meetings", response={200: list[schemas.MeetingOut], **ERRORS},
          url_name="api-meetings")
-def meeting_list(request, team: str | None = None, limit: int = Query(50, ge=1, le=200)):
+def meeting_list(request, team: schemas.Text | None = None,
+                 limit: int = Query(50, ge=1, le=200)):
     """The most recent meetings of your teams (or of one team)."""
     meetings = Meeting.objects.for_user(request.user).select_related("team", "job")
     if team:
@@ -125,14 +128,17 @@ def meeting_list(request, team: str | None = None, limit: int = Query(50, ge=1, 
 @api.post("/meetings", response={201: schemas.MeetingOut, 400: schemas.Error, **ERRORS},
           url_name="api-meeting-upload")
 def meeting_upload(request, audio: File[UploadedFile],
-                   title: str = Form("", max_length=200,  # noqa: B008
+                   # 180, not the meeting's 200: the job titles quote it ("Transcribe “…”")
+                   # in a 200-character column.
+                   title: schemas.Text = Form("", max_length=180,  # noqa: B008
                                      description="Empty: the file's name."),
                    held_on: date = Form(None, description="Empty: today."),  # noqa: B008
                    language: Language = Form("", description="Empty: detect it."),  # noqa: B008
-                   team: str = Form("", description="The team's slug; needed when you "  # noqa: B008
+                   team: schemas.Text = Form("", description="The team's slug; needed when you "  # noqa: B008
                                                     "belong to several teams.")):
     """Upload a recording: it is stored and its transcription is queued (see `job`)."""
     target = _team_for(request.user, team or None)
+    audio.name = (audio.name or "").replace("\x00", "")
     try:
         meeting = meeting_services.meeting_create(team=target, user=request.user, upload=audio,
                                                   title=title, held_on=held_on,
@@ -144,14 +150,14 @@ def meeting_upload(request, audio: File[UploadedFile],
 
 @api.get("/meetings/{meeting_id}", response={200: schemas.MeetingOut, **ERRORS},
          url_name="api-meeting")
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request, meeting_id: int = Id):
     return _meeting(get_for_user(Meeting.objects.select_related("team", "job"), request.user,
                                  pk=meeting_id))
 
 
 @api.get("/meetings/{meeting_id}/transcript", response={200: schemas.TranscriptOut, **ERRORS},
          url_name="api-transcript")
-def transcript(request, meeting_id: int):
+def transcript(request, meeting_id: int = Id):
     """The transcript's segments in order, with their speakers' names."""
     meeting = get_for_user(Meeting.objects, request.user, pk=meeting_id)
     segments = meeting.segments.select_related("speaker", "speaker__member").order_by("index")
@@ -163,7 +169,7 @@ def transcript(request, meeting_id: int):
 
 @api.get("/meetings/{meeting_id}/minutes", response={200: schemas.MinutesOut, **ERRORS},
          url_name="api-minutes")
-def minutes(request, meeting_id: int):
+def minutes(request, meeting_id: int = Id):
     """The current version of the minutes and the meeting's action items (404 until ready)."""
     meeting = get_for_user(Meeting.objects, request.user, pk=meeting_id)
     found = Minutes.objects.filter(meeting=meeting, current__isnull=False).select_related(
@@ -199,7 +205,7 @@ def _todo(todo: Todo) -> dict:
 
 @api.get("/todos", response={200: list[schemas.TodoOut], **ERRORS}, url_name="api-todos")
 def todo_list(request, mine: bool = True, status: schemas.TodoStatus | None = None,
-              team: str | None = None, limit: int = Query(100, ge=1, le=500)):
+              team: schemas.Text | None = None, limit: int = Query(100, ge=1, le=500)):
     """Your to-dos (mine=true, the default) or all to-dos of your teams."""
     todos = Todo.objects.for_user(request.user).select_related("team", "assignee",
                                                                "action_item")
@@ -214,7 +220,7 @@ def todo_list(request, mine: bool = True, status: schemas.TodoStatus | None = No
 
 @api.patch("/todos/{todo_id}", response={200: schemas.TodoOut, 400: schemas.Error,
                                          403: schemas.Error, **ERRORS}, url_name="api-todo")
-def todo_update(request, todo_id: int, payload: schemas.TodoPatch):
+def todo_update(request, payload: schemas.TodoPatch, todo_id: int = Id):
     """Change a to-do's status (its assignee or a manager), assignee or due date (a manager)."""
     todo = get_for_user(Todo.objects.select_related("team", "assignee", "action_item"),
                         request.user, pk=todo_id)
@@ -279,7 +285,7 @@ def webhook_create(request, payload: schemas.WebhookIn):
 
 @api.delete("/webhooks/{webhook_id}", response={204: None, **ERRORS},
             url_name="api-webhook")
-def webhook_delete(request, webhook_id: int):
+def webhook_delete(request, webhook_id: int = Id):
     hook = get_for_user(Webhook.objects, request.user, min_role=Role.ADMIN, pk=webhook_id)
     services.webhook_delete(webhook=hook)
     return Status(204, None)

@@ -1,11 +1,15 @@
 """What the API sends and accepts (these shape the OpenAPI description)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StringConstraints
+
+# Text without NUL characters (PostgreSQL cannot store them), and the largest row id.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+MAX_ID = 2**63 - 1
 
 
 class Error(Schema):
@@ -110,13 +114,13 @@ class TodoPatch(Schema):
     manager of the to-do's team."""
 
     status: TodoStatus | None = None
-    assignee_id: int | None = None
+    assignee_id: int | None = Field(None, ge=1, le=MAX_ID)
     due: date | None = None
 
 
 class WebhookIn(Schema):
-    team: str = Field(description="The team's slug; you must be its admin.")
-    url: str = Field(max_length=500)
+    team: Text = Field(description="The team's slug; you must be its admin.")
+    url: Text = Field(max_length=500)
     events: list[Literal["minutes.ready", "todo.assigned"]] = Field(
         default_factory=list, description="Empty: every event.")
 

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.db import connection
 
 from assistant import health
 
@@ -18,7 +19,7 @@ def test_it_reports_every_check(client, settings, tmp_path):
     assert response.status_code == 200, response.json()
     checks = response.json()["checks"]
     assert set(checks) == {"web", "db", "broker", "workers"}
-    assert checks["db"]["detail"] == "sqlite"
+    assert checks["db"]["detail"] == connection.vendor
     assert checks["workers"]["detail"]["speech"]["host"] == "box-1"
 
 

@@ -1,5 +1,7 @@
 """Prometheus metrics: request latency, queue length, job durations, model load times."""
 
+import os
+
 import pytest
 from django.utils import timezone
 from prometheus_client import REGISTRY
@@ -26,6 +28,7 @@ def test_it_times_requests_by_route(client):
 
 
 def test_it_counts_queued_jobs_and_broker_messages(client, settings, tmp_path):
+    settings.CELERY_BROKER_URL = "filesystem://"
     settings.CELERY_BROKER_FOLDER = tmp_path
     (tmp_path / "out").mkdir()
     for n in range(2):  # what Kombu's filesystem transport writes for a message
@@ -37,6 +40,22 @@ def test_it_counts_queued_jobs_and_broker_messages(client, settings, tmp_path):
     assert _value(text, "assistant_queue_length", queue="text") == 0
     assert _value(text, "assistant_jobs", queue="speech", status="queued") == 1
     assert _value(text, "assistant_jobs", queue="text", status="running") == 1
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI has it)")
+def test_it_counts_messages_in_redis(settings):
+    import redis
+
+    settings.CELERY_BROKER_URL = os.environ["REDIS_URL"]
+    settings.CELERY_QUEUE_PREFIX = f"metrics-{os.getpid()}-"
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    name = queue_name("text")
+    client.delete(name)
+    client.rpush(name, "a", "b", "c")
+    try:
+        assert metrics.broker_queue_lengths()["text"] == 3
+    finally:
+        client.delete(name)
 
 
 def test_a_finished_job_is_timed_by_stage(client):
