@@ -77,3 +77,11 @@ def test_a_choice_inside_a_relative_clause_is_no_decision():
         ("Ana Souza", "And what we're going to do today is look at the first part."),
     ])  # fmt: skip
     assert found == [], found
+
+
+def test_what_was_decided_inside_a_noun_phrase_is_no_new_decision():
+    found = decisions_of([
+        ("Lena Braun", "I'll try to lay out the parts we've already decided on, so that the "
+                       "thumb reaches every button."),
+    ])  # fmt: skip
+    assert found == [], found
