@@ -169,7 +169,8 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         and not CONDITIONAL.search(text[: m.start()])
     ):
         rest = m.group("rest")
-        if len(content_words(rest)) >= 2:
+        # "the parts we've decided on, so that…": what was decided comes before, as a noun
+        if len(content_words(rest)) >= 2 and not rest.startswith(","):
             return Decision(_phrase(rest), s, 0.9)
     m = CHOICE.search(text)
     if m and not NOT_DECIDED.search(text[: m.start()]) and not RELATIVE.search(text[: m.start()]):
