@@ -34,6 +34,7 @@ RENEW_S = 3.0
 MIN_SILENCE_MS = 500  # this much quiet after speech ends an utterance
 SPEECH_PAD_MS = 150
 MAX_UTTERANCE_S = 12.0  # a longer stretch without a pause is cut here
+BATCH_S = 25.0  # finished utterances captioned in one Whisper pass when the worker is behind
 PARTIAL_EVERY_S = 1.5  # new speech before the growing utterance is transcribed again
 GAP_S = 0.3  # a jump in the audio's position larger than this is a new microphone session
 SHORT_S = 1.5  # shorter utterances keep the speaker's last language (detection is unsure)
@@ -149,10 +150,10 @@ class RoomWork:
             self.finish(stream, n, start)
             return True
         if done:
-            end = done[-1]["end"]
-            if (end - start) > MAX_UTTERANCE_S * RATE:
-                end = done[0]["end"]
-            self.finish(stream, end, start)
+            # Behind (a busy machine), several utterances have ended: Whisper hears up to
+            # 30 s for the price of one, so they are captioned together to catch up.
+            fits = [r for r in done if r["end"] - start <= BATCH_S * RATE] or done[:1]
+            self.finish(stream, fits[-1]["end"], start)
             return True
         if n - start > MAX_UTTERANCE_S * RATE:
             self.finish(stream, n, start)
