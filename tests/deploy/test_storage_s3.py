@@ -75,3 +75,16 @@ def test_a_worker_without_the_shared_storage_says_so(world, workers, tmp_path):
     done = wait_for(lambda: Job.objects.filter(pk=job.pk, status="failed").first(), 90,
                     "the failed storage check")
     assert "cannot find" in done.error and "STORAGE_BACKEND" in done.error
+
+
+@pytest.mark.django_db
+def test_a_backup_takes_the_files_from_the_bucket(world, s3_storage, tmp_path):
+    import tarfile
+
+    from django.core.management import call_command
+
+    name = default_storage.save("recordings/1/a.ogg", SimpleUploadedFile("a.ogg", RECORDING))
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+    with tarfile.open(archive) as tar:
+        assert tar.extractfile(f"files/{name}").read() == RECORDING
