@@ -85,3 +85,42 @@ def test_what_was_decided_inside_a_noun_phrase_is_no_new_decision():
                        "thumb reaches every button."),
     ])  # fmt: skip
     assert found == [], found
+
+
+def test_we_are_going_to_stop_something_is_a_decision():
+    found = decisions_of([
+        ("Wei Zhang", "Should we keep printing the catalogue?"),
+        ("Ana Souza", "No. We are going to stop the printed catalogue and move the money to "
+                      "the web shop."),
+    ])  # fmt: skip
+    assert "printed catalogue" in texts(found), found
+
+
+def test_a_decision_announced_with_a_colon_is_a_decision():
+    found = decisions_of(
+        [("Lena Braun", "Another decision: the stand-up moves to half past nine.")]
+    )
+    assert "stand-up moves" in texts(found), found
+
+
+def test_would_you_with_a_task_verb_is_a_request():
+    minutes = extract_minutes(
+        segments=build_segments([
+            ("Ana Souza", "Lena, would you check the van insurance tomorrow?"),
+            ("Lena Braun", "Sure."),
+        ]),
+        roster=TEAM, meeting_date=dt.date(2026, 5, 4), time_zone="UTC",
+    )  # fmt: skip
+    items = minutes["action_items"]
+    assert [(i["owner"], i["due"]) for i in items] == [("Lena Braun", "2026-05-05")], items
+
+
+def test_would_you_like_is_no_request():
+    minutes = extract_minutes(
+        segments=build_segments([
+            ("Ana Souza", "Lena, would you like a coffee before we start?"),
+            ("Lena Braun", "Sure."),
+        ]),
+        roster=TEAM, meeting_date=dt.date(2026, 5, 4), time_zone="UTC",
+    )  # fmt: skip
+    assert minutes["action_items"] == [], minutes["action_items"]
