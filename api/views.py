@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from assistant.models import Role
+
 from . import services
-from .models import ApiToken
+from .models import ApiToken, Webhook, WebhookDelivery
 
 
 @login_required
@@ -20,9 +22,13 @@ def tokens(request):
                                                   name=request.POST.get("name", ""))
         except services.ApiInputError as exc:
             error = str(exc)
+    webhooks = list(Webhook.objects.for_user(request.user, min_role=Role.ADMIN)
+                    .select_related("team"))
+    for hook in webhooks:
+        hook.recent = list(WebhookDelivery.objects.filter(webhook=hook)[:5])
     return render(request, "assistant/tokens/list.html", {
         "tokens": ApiToken.objects.filter(user=request.user), "new_secret": new_secret,
-        "error": error}, status=400 if error else 200)
+        "error": error, "webhooks": webhooks}, status=400 if error else 200)
 
 
 @login_required

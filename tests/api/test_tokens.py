@@ -60,3 +60,17 @@ def test_the_profile_page_links_to_tokens(world, client_for):
 def test_anonymous_and_garbage_tokens_get_401(client, world):
     assert client.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_admins_see_their_teams_webhooks_and_deliveries(world, client_for):
+    from api.models import Webhook, WebhookDelivery
+
+    hook = Webhook.objects.create(team=world.team, url="https://hooks.example.com/a")
+    WebhookDelivery.objects.create(webhook=hook, event="todo.assigned", payload={},
+                                   status="failed", attempts=6, error="HTTP 500")
+    Webhook.objects.create(team=world.other_team, url="https://elsewhere.example.com/b")
+    page = client_for(world.owner).get(reverse("api-tokens")).content.decode()
+    assert "https://hooks.example.com/a" in page and "after 6 attempts" in page
+    assert "elsewhere.example.com" not in page
+    teammate_page = client_for(world.teammate).get(reverse("api-tokens")).content.decode()
+    assert "hooks.example.com" not in teammate_page
