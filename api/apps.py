@@ -8,8 +8,12 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from assistant import navigation
+        from assistant.celery import app
 
         from . import tasks  # noqa: F401 - registers the webhook delivery task
+
+        app.conf.beat_schedule["resend-webhooks"] = {"task": "api.resend_webhooks",
+                                                     "schedule": 600.0}
 
         navigation.register_profile_link(
             "API tokens, for programs that work with your meetings and to-dos", "api-tokens")

@@ -15,6 +15,7 @@ import json
 import logging
 import socket
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import requests
@@ -61,6 +62,17 @@ def _enqueue(delivery_id: int) -> None:
         deliver_webhook.delay(delivery_id)
     except Exception:  # the broker is away: the delivery stays pending, visible on the page
         log.exception("could not queue webhook delivery %s", delivery_id)
+
+
+def deliveries_resend(*, older_than: int = 600) -> int:
+    """Queue again the deliveries never tried (their message was lost: broker away)."""
+    before = timezone.now() - timedelta(seconds=older_than)
+    lost = list(WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING,
+                                               attempts=0, created_at__lt=before)
+                .values_list("pk", flat=True))
+    for pk in lost:
+        _enqueue(pk)
+    return len(lost)
 
 
 def minutes_ready(meeting) -> None:

@@ -172,3 +172,18 @@ def test_minutes_ready_is_sent_when_the_minutes_job_stores_them(
     data = json.loads(server.requests[0]["body"])["data"]
     assert data["meeting"] == meeting.pk and data["minutes_url"].endswith(
         f"/api/v1/meetings/{meeting.pk}/minutes")
+
+
+def test_a_delivery_whose_message_was_lost_is_sent_by_the_sweep(world, receiver, eager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    server = receiver(200)
+    hook = Webhook.objects.create(team=world.team, url=server.url)
+    lost = WebhookDelivery.objects.create(webhook=hook, event="todo.assigned", payload={},
+                                          created_at=timezone.now() - timedelta(minutes=11))
+    WebhookDelivery.objects.create(webhook=hook, event="todo.assigned", payload={})  # fresh
+    assert webhooks.deliveries_resend() == 1
+    lost.refresh_from_db()
+    assert lost.status == "delivered" and len(server.requests) == 1
