@@ -124,3 +124,14 @@ def test_would_you_like_is_no_request():
         roster=TEAM, meeting_date=dt.date(2026, 5, 4), time_zone="UTC",
     )  # fmt: skip
     assert minutes["action_items"] == [], minutes["action_items"]
+
+
+def test_no_problem_accepts_a_request():
+    minutes = extract_minutes(
+        segments=build_segments([
+            ("Ana Souza", "Wei, can you renew the parking permits on Monday?"),
+            ("Wei Zhang", "No problem."),
+        ]),
+        roster=TEAM, meeting_date=dt.date(2026, 5, 4), time_zone="UTC",
+    )  # fmt: skip
+    assert [i["owner"] for i in minutes["action_items"]] == ["Wei Zhang"], minutes["action_items"]
