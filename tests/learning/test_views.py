@@ -253,3 +253,22 @@ def test_an_admin_edits_and_removes_a_skill_and_a_manager_a_resource(world, clie
     client_for(world.owner).post(reverse("learning-skill", args=[learning.skill_id]),
                                  {"action": "delete"})
     assert not Skill.objects.exists()
+
+
+def test_a_manager_adds_a_recorded_meeting_to_the_catalog(world, client_for, learning):
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(team=world.team, title="Postmortem of the outage")
+    meeting.decisions.create(text="Add an alert on queue length.")
+    response = client_for(world.manager).post(reverse("learning-catalog"), {
+        "source": "meeting", "meeting": meeting.pk, "level": "2",
+        "skills": [learning.skill_id]})
+    assert response.status_code == 302
+    resource = Resource.objects.get(kind="meeting")
+    assert (resource.title, resource.meeting, resource.level) == ("Postmortem of the outage",
+                                                                  meeting, 2)
+    assert "alert on queue length" in resource.description
+    foreign = MeetingFactory(team=world.other_team)
+    response = client_for(world.manager).post(reverse("learning-catalog"), {
+        "source": "meeting", "meeting": foreign.pk, "level": "1"})
+    assert response.status_code == 400 and Resource.objects.filter(kind="meeting").count() == 1
