@@ -22,7 +22,8 @@ EXPLICIT = re.compile(
     r"(?:the\s+)?(?:company|management|client|board|committee|customer)\s+(?:has\s+|have\s+|is\s+)?"
     r"(?:decided|agreed)\s*(?:(?:that|on|to)\b)?|"
     r"(?:the|our|final)\s+decision\s+(?:is|was)\s*(?:that\b)?|"
-    r"^(?:decision|decided|agreed|resolved|conclusion)\s*[:\-–])\s*(?P<rest>.*)",
+    r"^(?:decision|decided|agreed|resolved|conclusion)\s*[:\-–]|"
+    r"^(?:(?:one\s+)?(?:more|another|final|last|next|a|the|our)\s+)+decision\s*:)\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
 CHOICE = re.compile(
@@ -31,7 +32,8 @@ CHOICE = re.compile(
     r"we\s+(?:will\s+|are\s+going\s+to\s+|are\s+)?(?:stick|stay)(?:ing)?\s+with|"
     r"we\s+(?:will|are\s+going\s+to)\s+(?:be\s+)?(?:use|using|adopt|choose|pick|include|"
     r"including|drop|cancel|postpone|switch|offer|charge|launch|ship|sell|selling|target|"
-    r"targeting)\b|"
+    r"targeting|stop|move|replace|remove|hire|buy|freeze|delay|extend|limit|raise|lower|"
+    r"increase|reduce|keep|outsource|retire|replace)\b|"
     r"let's\s+not\s+(?:bother\s+with|use|go\s+with|include|do)|"
     r"let's\s+(?:just\s+)?(?:use|adopt|keep|choose|pick|take|stick\s+with|drop|cancel|postpone|"
     r"switch|add|remove|include|make\s+it|say|settle\s+on|agree\s+on))\s*(?P<rest>.*)",

@@ -67,7 +67,8 @@ ACCEPT = re.compile(
     re.IGNORECASE,
 )
 REFUSE = re.compile(
-    r"^(?:no\b|nope|sorry|i can'?t|i cannot|i won'?t|not me|i don'?t think|unfortunately|"
+    r"^(?:no\b(?![\s,]+(?:problem|worries|sweat|bother)\b)|nope|sorry|i can'?t|i cannot|"
+    r"i won'?t|not me|i don'?t think|unfortunately|"
     r"i'?m not sure|not really|i'?d rather not|i don'?t have time)",
     re.IGNORECASE,
 )

@@ -31,6 +31,7 @@ REQUEST = [
                   r"possibly|kindly|all|guys|two|then|both))*\s+(?P<rest>.+)"),
     ("would", 0.75, r"\bwould\s+you(?:\s+(?:all|guys|two|three|both|also))?\s+(?:please|kindly|"
                     r"mind|be\s+able\s+to)\s+(?P<rest>.+)"),
+    ("would", 0.7, rf"\bwould\s+you(?:\s+(?:also|maybe|just|please))*\s+(?P<rest>(?:{_VERB})\b.+)"),
     ("want", 0.75, r"\bi\s+(?:would\s+like|want|need)\s+you\s+to\s+(?P<rest>.+)"),
     ("ifyou", 0.7, r"\bif\s+you\s+could\s+(?:please\s+|maybe\s+|just\s+|also\s+)*(?P<rest>.+)"),
     ("please", 0.75, r"\bplease\s+(?:also\s+|just\s+|could\s+you\s+)?(?P<rest>(?!(?:the|a|an|i|"
