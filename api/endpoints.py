@@ -239,7 +239,9 @@ def todo_update(request, payload: schemas.TodoPatch, todo_id: int = Id):
             if "assignee_id" in changes:
                 assignee = _member(todo.team, changes["assignee_id"])
                 if changes["assignee_id"] is not None and assignee is None:
-                    return _error(400, "The assignee must be a member of the to-do's team.")
+                    # Like any object outside the person's reach: not found (nothing changed).
+                    return _error(404, f"No member {changes['assignee_id']} in the to-do's "
+                                       "team: the assignee must be one of its members.")
             todo_services.todo_assign(todo=todo, assignee=assignee,
                                       due=changes.get("due", todo.due), by=request.user)
         if changes.get("status"):

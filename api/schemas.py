@@ -120,7 +120,8 @@ class TodoPatch(Schema):
 
 class WebhookIn(Schema):
     team: Text = Field(description="The team's slug; you must be its admin.")
-    url: Text = Field(max_length=500)
+    url: str = Field(max_length=500, pattern=r"^https?://[^\x00\s]+$",
+                     description="Where to POST the events: https://…")
     events: list[Literal["minutes.ready", "todo.assigned"]] = Field(
         default_factory=list, description="Empty: every event.")
 

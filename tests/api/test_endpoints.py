@@ -109,7 +109,7 @@ def test_only_a_manager_reassigns_or_moves_the_due_date(client, world, bearer):
     assert (done.json()["assignee_id"], done.json()["due"]) == (world.owner.pk, "2026-12-24")
     outsider = client.patch(url, {"assignee_id": world.stranger.pk},
                             content_type="application/json", headers=bearer(world.manager))
-    assert outsider.status_code == 400 and "member" in outsider.json()["detail"]
+    assert outsider.status_code == 404 and "member" in outsider.json()["detail"]
 
 
 def test_a_status_change_by_someone_else_is_refused(client, world, bearer):
