@@ -223,7 +223,7 @@ def write_report(report: list[dict], tuned: list[dict], lat: list[dict], index_s
     return "\n".join(lines) + "\n"
 
 
-def finetune_bench(team, steps: int) -> str:
+def finetune_bench(team, steps: int, batch: int = 8, max_eval: int = 40) -> str:
     """One real fine-tuning of the embedded 135M model on the fixture, timed end to end."""
     from assistant.finetune import _base_state, finetune_run
     from assistant.models import FineTuneRun
@@ -238,7 +238,7 @@ def finetune_bench(team, steps: int) -> str:
             load.append(os.getloadavg()[0])
 
     began = time.perf_counter()
-    run = finetune_run(run=run, progress=report, steps=steps)
+    run = finetune_run(run=run, progress=report, steps=steps, batch=batch, max_eval=max_eval)
     seconds = time.perf_counter() - began
     config = slot_config(team=team, kind="text")
     b, a = run.before, run.after
@@ -249,7 +249,7 @@ def finetune_bench(team, steps: int) -> str:
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
         f"MODEL_THREADS={os.environ.get('MODEL_THREADS', '2')}, embedded "
         "SmolLM2-135M-Instruct (GGUF de-quantized to float32), LoRA r=8 on q/k/v/o, "
-        f"{steps} AdamW steps of 8 pairs, learning rate 1e-3.",
+        f"{steps} AdamW steps of {batch} pairs, learning rate 1e-3.",
         "",
         f"Pairs built extractively from the fixture knowledge base (`bench/kb_fixture`): "
         f"{run.pairs['train']} for training, {run.pairs['held_out']} held out (whole documents "
@@ -295,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-finetune", action="store_true")
     parser.add_argument("--finetune-only", action="store_true")
     parser.add_argument("--steps", type=int, default=120)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--max-eval", type=int, default=40)
     args = parser.parse_args(argv)
     django_setup()
     began = time.perf_counter()
@@ -304,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         tune(team)
         return 0
     if args.finetune_only:
-        FINETUNE_RESULTS.write_text(finetune_bench(team, args.steps))
+        FINETUNE_RESULTS.write_text(finetune_bench(team, args.steps, args.batch, args.max_eval))
         print(FINETUNE_RESULTS.read_text())
         if RESULTS.exists():
             RESULTS.write_text(with_finetune(RESULTS.read_text()))
@@ -318,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.write_text(with_finetune(write_report(report, tuned, lat, index_s, answer_ms)))
     print(RESULTS.read_text())
     if not args.no_finetune:
-        FINETUNE_RESULTS.write_text(finetune_bench(team, args.steps))
+        FINETUNE_RESULTS.write_text(finetune_bench(team, args.steps, args.batch, args.max_eval))
         RESULTS.write_text(with_finetune(RESULTS.read_text()))
     a, u = rates(score(report))
     return 0 if a >= 0.8 and u >= 0.9 else 1
