@@ -70,6 +70,9 @@ def job_create(*, team: Team, owner: User | None, kind: str, title: str = "",
                params: dict | None = None) -> Job:
     """Create a queued job and send it to its queue once the transaction commits."""
     queue_for(kind)  # fail now, in the caller, for an unknown kind
+    limit = Job._meta.get_field("title").max_length
+    if len(title) > limit:  # a title quoting a long meeting name is shortened, not refused
+        title = title[: limit - 1].rstrip() + "…"
     job = Job.objects.create(team=team, owner=owner, kind=kind, title=title, params=params or {})
     transaction.on_commit(lambda: job_enqueue(job=job))
     return job

@@ -195,3 +195,11 @@ def test_failed_jobs_page_and_retry_for_admins_only(world, client_for):
     client_for(world.owner).post(reverse("job-retry", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED
+
+
+def test_a_long_title_is_shortened_not_refused(world):
+    # A meeting named with the longest title the form allows still gets its job.
+    job = job_create(team=world.team, owner=world.owner, kind="assistant.worker_check",
+                     title="Transcribe “" + "Quarterly planning " * 15 + "”")
+    job.refresh_from_db()
+    assert len(job.title) == 200 and job.title.endswith("…")
