@@ -8,8 +8,8 @@ class MeetingsConfig(AppConfig):
         from celery.schedules import crontab
 
         from assistant import navigation
-        from assistant.models import Role
         from assistant.celery import app
+        from assistant.models import Role
 
         from . import tasks  # noqa: F401 - registers the meeting job kinds
 

@@ -113,7 +113,7 @@ def meeting_transcribe(*, job: Job, progress: Progress) -> dict:
     if not meeting.has_audio:
         raise JobError("The recording was deleted, so there is nothing to transcribe.")
     voices, members = enrolled_voices(team=meeting.team)
-    with local_copy(meeting) as path:
+    with local_copy(meeting.audio) as path:
         try:
             processed = process_audio(
                 path, speech=speech_config(team=meeting.team, language=meeting.language),
@@ -139,19 +139,20 @@ def meeting_transcribe(*, job: Job, progress: Progress) -> dict:
 
 
 class local_copy:
-    """A local path for the recording, copying it down when storage is remote (S3)."""
+    """A local path for a stored file (a recording, a voice sample), copied down when the
+    storage is remote (S3)."""
 
-    def __init__(self, meeting: Meeting):
-        self.meeting = meeting
+    def __init__(self, file):
+        self.file = file
         self.temp: str | None = None
 
     def __enter__(self) -> str:
         try:
-            return self.meeting.audio.path
+            return self.file.path
         except NotImplementedError:
-            suffix = os.path.splitext(self.meeting.audio.name)[1]
+            suffix = os.path.splitext(self.file.name)[1]
             handle, self.temp = tempfile.mkstemp(suffix=suffix)
-            with os.fdopen(handle, "wb") as out, self.meeting.audio.open("rb") as src:
+            with os.fdopen(handle, "wb") as out, self.file.open("rb") as src:
                 for chunk in src.chunks():
                     out.write(chunk)
             return self.temp

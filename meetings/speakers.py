@@ -65,13 +65,15 @@ def voice_delete(*, user: User) -> bool:
 def voice_compute(*, job: Job, progress: Progress) -> dict:
     """The enroll job: decode the sample and store its voice embedding."""
     from .audio import AudioRejected, load_recording
+    from .pipeline import local_copy
 
     profile = VoiceProfile.objects.filter(pk=job.params["profile"], user=job.owner).first()
     if profile is None or not profile.sample:
         raise JobError("The voice sample was deleted before it could be used.")
     progress(10, stage="Listening to the sample")
     try:
-        wav = load_recording(profile.sample.path, max_duration=600)[1]
+        with local_copy(profile.sample) as path:
+            wav = load_recording(path, max_duration=600)[1]
     except AudioRejected as exc:
         raise JobError(str(exc)) from None
     if len(wav) < 16000 * 2:

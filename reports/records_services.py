@@ -224,7 +224,7 @@ def record_dictation(*, job: Job, progress: Progress) -> dict:
     if record is None:
         raise JobError("The dictation was deleted before it could be transcribed.")
     team = record.team
-    with local_copy(record) as path:
+    with local_copy(record.audio) as path:
         try:
             transcript = transcribe_dictation(
                 path,
