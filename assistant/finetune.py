@@ -244,6 +244,7 @@ def finetune_run(*, run: FineTuneRun, progress: Report, steps: int = 120, batch:
     run.save()
     if better:
         finetune_activate(run=run, user=run.started_by)
+        run.refresh_from_db()
     return run
 
 
