@@ -8,7 +8,9 @@ sweeper re-queueing) does the work once.
 """
 
 import logging
+import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -117,6 +119,7 @@ class Progress:
         self.job = job
         self.min_interval = min_interval
         self._last_write = 0.0
+        self._stage: tuple[str, float] | None = None  # (its name without figures, since)
 
     def __call__(self, percent: float, stage: str | None = None) -> None:
         """Record progress (0–100) and the stage; cheap to call often."""
@@ -128,7 +131,24 @@ class Progress:
         self.job.progress = max(0, min(100, int(percent)))
         if stage is not None:
             self.job.stage = stage
+            self._time_stage(stage)
         self._write(progress=self.job.progress, stage=self.job.stage)
+
+    def _time_stage(self, stage: str | None) -> None:
+        """Time spent in each stage, for the metrics ("Transcribing 40 %" is "Transcribing")."""
+        name = re.sub(r"\s*[\d.,]+\s*%?", "", stage).strip() if stage else None
+        if self._stage and self._stage[0] == name:
+            return
+        if self._stage:
+            from assistant.metrics import JOB_SECONDS
+
+            JOB_SECONDS.labels(self.job.kind, self._stage[0]).observe(
+                time.monotonic() - self._stage[1])
+        self._stage = (name, time.monotonic()) if name else None
+
+    def close(self) -> None:
+        """The job ended: its last stage's time is recorded."""
+        self._time_stage(None)
 
     def checkpoint(self, **data) -> None:
         """Save what a resumed attempt can skip (merged into job.checkpoint)."""
@@ -170,8 +190,9 @@ def job_run(*, job_id: str, func: JobFunction) -> None:
         return
     heartbeat = _Heartbeat(job)
     heartbeat.start()
+    progress = Progress(job)
     try:
-        result = func(job, Progress(job))
+        result = func(job, progress)
     except JobCancelled:
         log.info("job %s cancelled", job_id)
     except JobError as exc:
@@ -187,6 +208,7 @@ def job_run(*, job_id: str, func: JobFunction) -> None:
     else:
         _finish(job, Job.Status.SUCCEEDED, result=result or {})
     finally:
+        progress.close()
         heartbeat.stopped.set()
         heartbeat.join(timeout=5)
 

@@ -28,7 +28,8 @@ REQUEST_SECONDS = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
 JOB_SECONDS = Histogram(
     "assistant_job_seconds",
-    "A job's time by stage of its life: waiting (queued → claimed) and running.",
+    "A job's time by stage: waiting (queued → claimed), running, and each stage its "
+    "function reports (\"Transcribing\", \"Finding speakers\", ...).",
     ["kind", "stage"],
     buckets=(0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600, 7200, 14400))
 JOBS_FINISHED = Counter("assistant_jobs_finished", "Jobs that ended, by outcome.",

@@ -72,6 +72,27 @@ def test_a_finished_job_is_timed_by_stage(client):
     assert after - before == pytest.approx(20, abs=0.01)
 
 
+def test_each_stage_a_job_reports_is_timed(world):
+    from assistant.jobs import job_create, job_run
+
+    def body(job, progress):
+        progress(10, stage="Checking the file")
+        for percent in (20, 40, 60):
+            progress(percent, stage=f"Transcribing {percent} %")  # one stage, whatever the figure
+        progress(90, stage="Saving")
+
+    job = job_create(team=world.team, owner=world.owner, kind="assistant.worker_check")
+
+    def sample(stage):
+        return REGISTRY.get_sample_value("assistant_job_seconds_count",
+                                         {"kind": "assistant.worker_check", "stage": stage}) or 0
+
+    before = {s: sample(s) for s in ("Checking the file", "Transcribing", "Saving")}
+    job_run(job_id=str(job.pk), func=body)
+    assert {s: sample(s) - before[s] for s in before} == {
+        "Checking the file": 1, "Transcribing": 1, "Saving": 1}
+
+
 def test_model_load_times_are_recorded_once(monkeypatch):
     from assistant.ai import SlotConfig, registry
 
