@@ -178,6 +178,10 @@ def stereo_row() -> dict:
     """The two-channel call through the app's own path (meetings.pipeline.process_audio, as the
     `transcribe` command and a meeting's speech job run it): each word's true side is read from
     the reference texts, never from the app's output."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assistant.settings")
+    django.setup()  # the pipeline reads the recording limits from the settings
     from meetings.pipeline import process_audio
 
     path = EVAL / "real" / "stereo_diarization.wav"
