@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE.parent / ".cache" / "dictations"
-SYNTH = HERE.parents[2] / "shared" / "eval" / "synth.py"
+SYNTH = Path(os.environ.get("EVAL_DIR") or HERE.parents[2] / "shared" / "eval") / "synth.py"
 TEMPLATES = ("visit-note", "support-ticket", "incident-report")
 
 

@@ -4,7 +4,6 @@ becomes a meeting. Real uvicorn-less live server, real Celery live worker, real 
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,11 +11,12 @@ from playwright.sync_api import expect
 from assistant.models import Role
 from meetings.models import Meeting, Room
 from tests.e2e.conftest import sign_in
+from tests.eval_data import EVAL
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.workers import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-JFK = Path(__file__).resolve().parents[3] / "shared" / "eval" / "real" / "jfk.flac"
+JFK = EVAL / "real" / "jfk.flac"
 PASSWORD = "correct horse battery"
 
 

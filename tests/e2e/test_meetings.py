@@ -11,11 +11,11 @@ from playwright.sync_api import expect
 from assistant.models import Role
 from meetings.models import ActionItem, Meeting, VoiceProfile
 from tests.e2e.conftest import sign_in
+from tests.eval_data import EVAL
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.workers import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 PASSWORD = "correct horse battery"
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+from tests.eval_data import EVAL
+
 JFK = EVAL / "real" / "jfk.flac"  # 11.0 s, stereo 44.1 kHz: "ask not what your country..."
 STEREO = EVAL / "real" / "stereo_diarization.wav"  # 5.0 s, one speaker per channel
 

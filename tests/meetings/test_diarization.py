@@ -12,6 +12,7 @@ import pytest
 from assistant.ai import SlotConfig
 from assistant.ai.audio import SAMPLE_RATE, load_audio
 from meetings.diarization import _viterbi, diarize, enroll_voice, is_call
+from tests.eval_data import EVAL
 
 SPEAKER = SlotConfig("speaker")
 VOICES = {  # espeak-ng voice, pitch, speed: three clearly different people
@@ -184,7 +185,7 @@ def test_a_room_recorded_in_stereo_is_not_taken_for_a_call(three) -> None:
 
 
 def test_a_real_stereo_call_gives_each_channel_its_speaker() -> None:
-    path = Path(__file__).resolve().parents[3] / "shared/eval/real/stereo_diarization.wav"
+    path = EVAL / "real" / "stereo_diarization.wav"
     if not path.exists():
         pytest.skip("../shared/eval is not here")
     import soundfile

@@ -4,7 +4,6 @@ captions (partial, then final), translations by Whisper and by the team's transl
 
 import asyncio
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,10 +17,11 @@ from meetings.live_stream import Relay
 from meetings.models import Caption, Meeting, Room, RoomAudio
 from meetings.rooms import audio_append, caption_save, chat_post, room_create, room_end, room_join
 from tests.ai.conftest import espeak, tiny_marian, tmp_models  # noqa: F401 - fixtures
+from tests.eval_data import EVAL
 
 pytestmark = pytest.mark.django_db
 RATE = 16000
-MULTILINGUAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "real" / "multilingual.mp3"
+MULTILINGUAL = EVAL / "real" / "multilingual.mp3"
 
 
 def _pcm(seconds_of_silence: float = 0.0, text: str = "", voice: str | None = None) -> np.ndarray:

@@ -12,9 +12,9 @@ from assistant.models import Job
 from meetings.models import Meeting
 from meetings.services import meeting_create
 from meetings.tasks import transcribe
+from tests.eval_data import EVAL
 
 pytestmark = pytest.mark.django_db
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 
 def _upload(world, name: str, data: bytes) -> Meeting:

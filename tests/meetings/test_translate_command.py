@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assistant.ai.audio import load_audio
+from tests.eval_data import EVAL
 
-MULTILINGUAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "real" / "multilingual.mp3"
+MULTILINGUAL = EVAL / "real" / "multilingual.mp3"
 RATE = 16000
 
 

@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from assistant.models import Job
 from meetings.models import Meeting, Segment, SegmentRevision
+from tests.eval_data import EVAL
 from tests.factories import MeetingFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
-JFK = Path(__file__).resolve().parents[3] / "shared" / "eval" / "real" / "jfk.flac"
+JFK = EVAL / "real" / "jfk.flac"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ week after the meeting's week; "next week" is that week's Monday; "end of the we
 import datetime as dt
 
 import pytest
+
 from meetings.extraction.dates import parse_due
 
 WEDNESDAY = dt.date(2026, 11, 18)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+
 from meetings.extraction import extract_minutes
 
 from .fixtures import MEETINGS, build_segments, find_decision, minutes_of

@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+
 from meetings.extraction import extract_minutes
 
 from .fixtures import KITCHEN, LAB, MEETINGS, build_segments, find_item, long_meeting, minutes_of

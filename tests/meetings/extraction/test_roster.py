@@ -1,6 +1,7 @@
 """Names and roles heard in speech, matched to the roster despite recognition errors."""
 
 import pytest
+
 from meetings.extraction.roster import Roster
 
 PEOPLE = Roster(
