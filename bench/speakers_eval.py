@@ -441,6 +441,7 @@ def report(
             f"| {g['found']} / {g['people']} | {g['given']:.3f} |"
             for g in generated
         ),
+        *(() if generated else ("| (not run: `--no-generated`) | | | | | | |",)),
         "",
         "Stereo call (`real/stereo_diarization.wav`: one voice per channel, both talking "
         "from 0.2 to 2.4 s), through the app's own path (`meetings.pipeline.process_audio`, as "
