@@ -111,6 +111,8 @@ def make_tasks(
     """Tasks in the words after a trigger; each with the due date said in its own words."""
     piece = clause(clean(rest))
     parts = conjuncts(piece)
+    if len(parts) > 1 and _one_errand(parts, meeting_date, time_zone):
+        parts = [piece]
     if first_only:
         parts = parts[:1]
     tasks = []
@@ -129,6 +131,13 @@ def make_tasks(
             continue
         tasks.append(Task(capitalise(text), due.date if due else None, part, is_vague(text)))
     return tasks
+
+
+def _one_errand(parts: list[str], meeting_date: dt.date, time_zone: str) -> bool:
+    """ "call the supplier and get a delivery window by Thursday" is one to-do: only the last
+    part names a date (it scopes them all) and together they fit in one task phrase."""
+    dated = [find_due(p, meeting_date, time_zone) is not None for p in parts]
+    return not any(dated[:-1]) and len(" ".join(parts).split()) <= TASK_LIMIT + 2
 
 
 def first_verb_ok(task: str) -> bool:
