@@ -3,6 +3,7 @@ captions (partial, then final), translations by Whisper and by the team's transl
 (a tiny MarianMT built here), and the room made into a meeting when the host ends it."""
 
 import asyncio
+import concurrent.futures
 import json
 
 import numpy as np
@@ -173,6 +174,8 @@ def test_captions_fan_out_through_redis_pub_sub(world, room, settings):
                 await events.aclose()
                 return json.loads(chunk.split("data: ", 1)[1])
 
-    caption = asyncio.run(asyncio.wait_for(first_caption(), 10))
+    # A thread of its own: after the browser tests, Playwright's loop runs in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        caption = pool.submit(asyncio.run, asyncio.wait_for(first_caption(), 10)).result()
     assert caption["text"] == "hello" and caption["speaker"] == world.teammate.display_name
     rooms._client = None
