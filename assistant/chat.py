@@ -7,22 +7,19 @@ processes). Events: `reset` (the whole text), `piece` (text to append), `done`.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Iterator
 
-from asgiref.sync import sync_to_async
 from django.db import transaction
 from django.db.models import QuerySet
 
 from .answering import answer_question
 from .jobs import JobError, job_create
 from .models import ChatMessage, Job, Team, User
+from .sse import arelay_events, event, relay_events
 
 ANSWER = "assistant.chat_answer"
 WRITE_EVERY_S = 0.15
-POLL_S = 0.1
 MAX_S = 120.0
 HISTORY = 50
 
@@ -70,10 +67,6 @@ def chat_answer(*, message: ChatMessage, use_model: bool = True) -> ChatMessage:
     return message
 
 
-def event(name: str, data: dict) -> str:
-    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
-
-
 class Relay:
     """Turns successive reads of a message into the events the page has not seen yet."""
 
@@ -104,24 +97,8 @@ class Relay:
 
 
 def message_events(pk: int) -> Iterator[str]:
-    """For WSGI servers (and the test client): a blocking loop."""
-    relay = Relay(pk)
-    while True:
-        chunks, over = relay.step()
-        yield from chunks
-        if over:
-            return
-        time.sleep(POLL_S)
+    return relay_events(Relay(pk).step)
 
 
-async def amessage_events(pk: int) -> AsyncIterator[str]:
-    """For ASGI (uvicorn): the same loop without holding a thread between reads."""
-    relay = Relay(pk)
-    step = sync_to_async(relay.step)
-    while True:
-        chunks, over = await step()
-        for chunk in chunks:
-            yield chunk
-        if over:
-            return
-        await asyncio.sleep(POLL_S)
+def amessage_events(pk: int) -> AsyncIterator[str]:
+    return arelay_events(Relay(pk).step)

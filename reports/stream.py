@@ -8,26 +8,19 @@ connection), `piece` (text to append), `done` (the final subject, body and note)
 
 from __future__ import annotations
 
-import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
-from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from assistant.models import Job
+from assistant.sse import arelay_events, event, relay_events
 
 from .models import Draft
 
-POLL_S = 0.1
 QUEUE_PATIENCE = timedelta(seconds=10)  # then the draft is finished without the model
 MAX_S = 120.0  # the browser reconnects after this; each connection starts with a reset
-
-
-def event(name: str, data: dict) -> str:
-    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
 
 
 class Relay:
@@ -67,24 +60,8 @@ class Relay:
 
 
 def draft_events(pk: int) -> Iterator[str]:
-    """For WSGI servers (and the test client): a blocking loop."""
-    relay = Relay(pk)
-    while True:
-        chunks, over = relay.step()
-        yield from chunks
-        if over:
-            return
-        time.sleep(POLL_S)
+    return relay_events(Relay(pk).step)
 
 
-async def adraft_events(pk: int) -> AsyncIterator[str]:
-    """For ASGI (uvicorn): the same loop without holding a thread between reads."""
-    relay = Relay(pk)
-    step = sync_to_async(relay.step)
-    while True:
-        chunks, over = await step()
-        for chunk in chunks:
-            yield chunk
-        if over:
-            return
-        await asyncio.sleep(POLL_S)
+def adraft_events(pk: int) -> AsyncIterator[str]:
+    return arelay_events(Relay(pk).step)
