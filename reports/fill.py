@@ -160,7 +160,12 @@ def _from_cues(filling: Filling, spec: dict) -> Value:
     cues = [c for c in filling.cues if c.field == spec["name"]]
     if not cues:
         return Value(note=f"Not said (no mention of “{spec.get('label', spec['name'])}”).")
-    readings = [r for r in (_read(filling, spec, c) for c in cues) if r.value not in (None, [])]
+    readings = [
+        r
+        for r, c in ((_read(filling, spec, c), c) for c in cues)
+        if r.value not in (None, [])
+        and not (spec["type"] != "yesno" and _follows_other_cue(filling, c, r))
+    ]
     if not readings:
         said = _read(filling, spec, cues[0])
         return Value(note=said.note or "Mentioned, but no value could be read.")
@@ -169,6 +174,18 @@ def _from_cues(filling: Filling, spec: dict) -> Value:
         if len(distinct) > 1:
             return Value(note="Said more than once with different values: check it.")
     return readings[0]
+
+
+def _follows_other_cue(filling: Filling, cue: Cue, reading: Value) -> bool:
+    """A value read *before* its cue that comes straight after another field's cue, with no
+    sentence end between, is that field's ("deadline, Friday, support ticket, report": Friday
+    is the deadline, not the report date)."""
+    if reading.start is None or reading.start >= cue.start:
+        return False
+    cue_end = max((c.end for c in filling.cues if c.end <= reading.start), default=-1)
+    sentence_end = max((e for e in filling.ends if e < reading.start), default=-1)
+    owner = [c for c in filling.cues if c.end == cue_end]
+    return cue_end > sentence_end and bool(owner) and owner[0].field != cue.field
 
 
 def _passage(filling: Filling, cue: Cue, soft: bool = True) -> tuple[int, int, int]:

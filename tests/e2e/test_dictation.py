@@ -35,11 +35,14 @@ def _microphone_wav(folder: Path) -> tuple[Path, float]:
         clip = folder / f"{i}.wav"
         module.speak(line, {"voice": "en-us", "pitch": 50, "speed": 150}, clip)
         pcm += module.read_as_16k(clip) + b"\x00\x00" * int(0.7 * module.RATE)
+    seconds = len(pcm) / 2 / module.RATE
+    # Chromium loops the file: trailing silence keeps a late "stop" from recording it twice.
+    pcm += b"\x00\x00" * int(20 * module.RATE)
     spoken = folder / "spoken.wav"
     module.write_wav(spoken, bytes(pcm))
     out = folder / "microphone.wav"
     subprocess.run(["sox", str(spoken), "-r", "48000", "-c", "1", "-b", "16", str(out)], check=True)
-    return out, len(pcm) / 2 / module.RATE
+    return out, seconds
 
 
 def test_dictate_review_correct_save_and_find(mic_browser, live_server, workers, tmp_path):

@@ -65,6 +65,16 @@ def test_conflicting_values_are_left_for_the_person():
     assert "different values" in result["fields"]["priority"]["note"]
 
 
+def test_a_value_right_after_another_fields_cue_is_not_read_backwards():
+    # A looped or repeated sentence: the trailing "report" must not take the deadline's Friday.
+    text = (
+        "Support, ticket, reported, today Problem, the printer jams, priority, high, "
+        "deadline, Friday, support, ticket, report"
+    )
+    result = values(fill_record(text, TICKET, recorded_on=ON))
+    assert result["reported_on"] == "2026-11-25" and result["due"] == "2026-11-27"
+
+
 def test_whisper_style_commas_end_fields_but_not_free_text():
     text = (
         "Visit date, today, Reason for visit, persistent, dry cough for two weeks, "
