@@ -23,15 +23,41 @@ def worker_command(queue: str, *, concurrency: int = 1) -> list[str]:
             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
 
 
-def worker_env(queue: str, *, cores: int | None = None) -> dict[str, str] | None:
-    """The worker's environment, when it differs from this process's.
+# The thread pools a process's libraries start on their own: OpenMP (torch, CTranslate2),
+# OpenBLAS and MKL (numpy, torch). Unset, each sizes itself to every core of the machine, so
+# four workers and the web server on two cores would ask for five times the cores there are.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
-    On two cores the text worker's model gets one thread: with two it is starved by the other
-    workers and a draft's sentences run out of time (bench/results/drafts.md)."""
+
+def process_threads(name: str, *, cores: int | None = None) -> int:
+    """Threads one process may use: the speech worker MODEL_THREADS (2 unless set, at most the
+    cores); on two cores the text and live workers one each (the small model is starved by a
+    second thread: bench/results/drafts.md); the default worker and the web server one."""
     cores = cores or os.cpu_count() or 1
-    if queue == "text" and cores <= 2:
-        return {**os.environ, "MODEL_THREADS": "1"}
-    return None
+    try:
+        model_threads = max(1, int(os.environ.get("MODEL_THREADS") or 2))
+    except ValueError:
+        raise ValueError("MODEL_THREADS must be a whole number") from None
+    if name == "speech":
+        return min(model_threads, cores)
+    if name in ("text", "live") and cores > 2:
+        return min(model_threads, cores)
+    return 1
+
+
+def thread_env(threads: int) -> dict[str, str]:
+    """The variables that pin a process's model and numeric library threads to `threads`."""
+    return {"MODEL_THREADS": str(threads), **dict.fromkeys(THREAD_VARIABLES, str(threads))}
+
+
+def worker_env(queue: str, *, cores: int | None = None) -> dict[str, str]:
+    """The worker's environment: this process's, with its thread counts set explicitly."""
+    return {**os.environ, **thread_env(process_threads(queue, cores=cores))}
+
+
+def web_env() -> dict[str, str]:
+    """The web server loads no model (ASSISTANT_PROCESS=web forbids it) and needs one thread."""
+    return {**os.environ, "ASSISTANT_PROCESS": "web", **thread_env(1)}
 
 
 def web_command(host: str, port: int) -> list[str]:
@@ -61,7 +87,7 @@ class Command(BaseCommand):
         commands = {"web": web_command(host, port), "beat": beat_command()}
         for queue in ("speech", "text", "live", "default"):
             commands[f"worker-{queue}"] = worker_command(queue)
-        envs = {"web": {**os.environ, "ASSISTANT_PROCESS": "web"}}
+        envs = {"web": web_env()}
         envs |= {f"worker-{q}": worker_env(q) for q in ("speech", "text", "live", "default")}
         processes = {name: subprocess.Popen(cmd, env=envs.get(name))
                      for name, cmd in commands.items()}
