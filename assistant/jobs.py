@@ -7,6 +7,7 @@ UPDATE, so a message delivered twice (a worker killed, a broker restarted, the
 sweeper re-queueing) does the work once.
 """
 
+import contextlib
 import logging
 import re
 import threading
@@ -54,7 +55,14 @@ def job_task(name: str, *, queue: str = "default") -> Callable[[JobFunction], An
 
         @shared_task(name=name, bind=True, ignore_result=True)
         def task(self, job_id: str) -> None:
-            job_run(job_id=job_id, func=func)
+            try:
+                job_run(job_id=job_id, func=func)
+            except TRANSIENT_ERRORS as exc:
+                # The database was away even to claim or re-queue the job: the broker
+                # brings the message back later (10 s, 20 s, … 160 s), then the sweeper.
+                _close_connection()
+                raise self.retry(exc=exc, countdown=10 * 2 ** self.request.retries,
+                                 max_retries=5) from None
 
         task.job_function = func
         return task
@@ -178,6 +186,7 @@ class _Heartbeat(threading.Thread):
                     Job.objects.filter(_ours(self.job)).update(heartbeat_at=timezone.now())
                 except TRANSIENT_ERRORS:
                     log.warning("heartbeat for job %s missed", self.job.pk)
+                    _close_connection()  # a broken connection never recovers by itself
         finally:
             connection.close()
 
@@ -220,11 +229,31 @@ def _finish(job: Job, status: str, **fields) -> bool:
     return bool(Job.objects.filter(_ours(job)).update(**fields))
 
 
+def _close_connection() -> None:
+    with contextlib.suppress(Exception):
+        connection.close()
+
+
+def _when_database_answers(write: Callable[[], Any], *, tries: int = 6) -> Any:
+    """Run a write, waiting out a database that went away (1, 2, 4, 8, 16 s between tries)."""
+    for attempt in range(tries):
+        try:
+            return write()
+        except TRANSIENT_ERRORS:
+            if attempt == tries - 1:
+                raise
+            _close_connection()  # the next try connects afresh
+            time.sleep(2**attempt)
+    return None
+
+
 def _retry_later(job: Job, exc: BaseException) -> None:
     if job.attempts >= settings.JOB_MAX_ATTEMPTS:
-        _finish(job, Job.Status.FAILED, error=f"Gave up after {job.attempts} attempts: {exc}")
+        _when_database_answers(lambda: _finish(
+            job, Job.Status.FAILED, error=f"Gave up after {job.attempts} attempts: {exc}"))
         return
-    if Job.objects.filter(_ours(job)).update(status=Job.Status.QUEUED, queued_at=timezone.now()):
+    if _when_database_answers(lambda: Job.objects.filter(_ours(job)).update(
+            status=Job.Status.QUEUED, queued_at=timezone.now())):
         delay = 10 * 2 ** (job.attempts - 1)
         log.warning("job %s hit %r; retrying in %ss", job.pk, exc, delay)
         job_enqueue(job=job, countdown=delay)

@@ -220,6 +220,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # is refused with 413 before its body is read (assistant/limits.py).
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(1024**3))
 MEETING_MAX_SECONDS = envint("MEETING_MAX_SECONDS", str(4 * 3600))
+# A transcription checkpoint after every piece of about this much audio (a killed worker
+# resumes from the last one).
+TRANSCRIPTION_PIECE_SECONDS = envint("TRANSCRIPTION_PIECE_SECONDS", "300")
 # Seconds of small-model time the minutes may spend rewording tasks (0: none); the
 # extracted wording stands for whatever it does not reach.
 MINUTES_MODEL_SECONDS = envint("MINUTES_MODEL_SECONDS", "20")

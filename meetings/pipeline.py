@@ -68,7 +68,8 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
         try:
             result = transcribe_recording(
                 audio, config=speech, language=language, hotwords=hotwords,
-                checkpoint=state.get(str(number)), on_piece=saved, on_progress=moved)
+                checkpoint=state.get(str(number)), on_piece=saved, on_progress=moved,
+                piece_seconds=settings.TRANSCRIPTION_PIECE_SECONDS)
         except AudioRejected:
             if len(streams) == 1:
                 raise
