@@ -298,7 +298,7 @@ def _markdown(
             f"{' --ami' if ami else ''}`, {started:%Y-%m-%d %H:%M}, {_machine()}; {_versions()}.",
             "",
             "- **ours**: `meetings.transcription.transcribe_recording` with the embedded tiny.en "
-            "(int8, 2 threads, beam 5; silences over 0.5 s cut out; ~30 s clips decoded as up to 8 "
+            "(int8, 2 threads; greedy first, beam 5 again for a clip whose greedy average log-probability is under −0.5; silences over 0.5 s cut out; ~30 s clips decoded as up to 8 "
             "parallel streams, each clip prompted with its stream's earlier text; word times; "
             "loop and dropped-speech guards), from the file (decoding and checks included).",
             "- **ours+roster**: the same with the roster's names as hotwords (what the app does).",

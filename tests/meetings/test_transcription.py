@@ -173,6 +173,31 @@ def test_a_clip_becomes_timed_words_in_json() -> None:
 
 
 @needs_ffmpeg
+@pytest.mark.parametrize(
+    ("greedy_first", "unsure_below", "beams"),
+    [(True, -99.0, [1]), (True, 0.0, [1, 5]), (False, -99.0, [5])],
+)
+def test_greedy_first_and_the_beam_only_for_unsure_clips(
+    monkeypatch, greedy_first, unsure_below, beams
+) -> None:
+    # Every clip is decoded greedily first; only those under the threshold get the beam.
+    monkeypatch.setattr(transcription, "UNSURE_LOGPROB", unsure_below)
+    pipeline = transcription._pipeline_class()
+    decode, used = pipeline._generate, []
+
+    def spy(self, encoder_output, prompts, options, beam_size):  # type: ignore[no-untyped-def]
+        used.append(beam_size)
+        return decode(self, encoder_output, prompts, options, beam_size)
+
+    monkeypatch.setattr(pipeline, "_generate", spy)
+    config = SlotConfig("speech_en", params={"greedy_first": greedy_first})
+    result = transcribe_recording(jfk_wav(), config=config)
+    assert sorted(set(used)) == beams
+    text = " ".join(s["text"] for s in result["segments"]).lower()
+    assert "ask not what your country can do for you" in text
+
+
+@needs_ffmpeg
 def test_a_killed_job_resumes_after_its_last_piece_with_the_same_result(
     three_turns: np.ndarray, monkeypatch
 ) -> None:
