@@ -34,14 +34,17 @@ def setup_django() -> None:
     django.setup()
 
 
-def transcript_for(item: dict, fields: list[dict], *, cached: bool) -> tuple[dict, float]:
+def transcript_for(
+    item: dict, fields: list[dict], *, cached: bool, speech: str = "speech_en"
+) -> tuple[dict, float]:
     """The dictation's transcript through the real path; (transcript, seconds taken)."""
     from assistant.ai import SlotConfig
     from reports.records_audio import dictation_hotwords, transcribe_dictation
 
     from .dictations.render import audio_path, render
 
-    saved = CACHE / f"{item['id']}.transcript.json"
+    suffix = "" if speech == "speech_en" else f".{speech}"
+    saved = CACHE / f"{item['id']}{suffix}.transcript.json"
     if cached and saved.exists():
         return json.loads(saved.read_text()), 0.0
     wav = audio_path(item)
@@ -50,7 +53,7 @@ def transcript_for(item: dict, fields: list[dict], *, cached: bool) -> tuple[dic
     began = time.perf_counter()
     transcript = transcribe_dictation(
         str(wav),
-        speech=SlotConfig(kind="speech_en"),
+        speech=SlotConfig(kind=speech),
         hotwords=dictation_hotwords(fields),
         language="en",
     )
@@ -139,6 +142,8 @@ def summary(rows: list[dict]) -> dict:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cached", action="store_true")
+    parser.add_argument("--speech", default="speech_en", choices=["speech_en", "speech_multi"],
+                        help="the speech slot: embedded tiny.en, or Whisper base (multilingual)")
     parser.add_argument("--model", action="store_true")
     parser.add_argument("--only", help="a dictation id prefix")
     parser.add_argument("--split", choices=["tune", "held-out"])
@@ -157,7 +162,7 @@ def main(argv: list[str]) -> int:
         if args.split and item["split"] != args.split:
             continue
         transcript, took = transcript_for(
-            item, STARTERS[item["template"]]["fields"], cached=args.cached
+            item, STARTERS[item["template"]]["fields"], cached=args.cached, speech=args.speech
         )
         seconds.append(took)
         rows += evaluate(item, transcript, model=model)
