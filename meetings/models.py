@@ -172,6 +172,29 @@ class Minutes(models.Model):
                 .order_by("-created_at").first())
 
 
+class MeetingTranslation(models.Model):
+    """A meeting's transcript and minutes in another language, through the team's text
+    translation slots; written whole by one job, so it is never half there."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8)
+    segments = models.JSONField(default=dict, blank=True, help_text="segment id → text")
+    minutes = models.JSONField(default=dict, blank=True,
+                               help_text="title, summary, decisions, open_questions, items")
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "language"],
+                                               name="one_translation_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} in {self.language}"
+
+
 class MinutesVersion(models.Model):
     """One state of the minutes: generated (no author) or written by a person."""
 

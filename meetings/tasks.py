@@ -30,6 +30,13 @@ def minutes(job, progress) -> dict:
     return meeting_minutes(job=job, progress=progress)
 
 
+@job_task("meetings.translate", queue="text")
+def translate(job, progress) -> dict:
+    from .translations import meeting_translate
+
+    return meeting_translate(job=job, progress=progress)
+
+
 @shared_task(name="meetings.todo_digest", ignore_result=True)
 def todo_digest() -> int:
     from .todos import digest_send

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_rooms, views_speakers, views_todos
+from . import views, views_rooms, views_speakers, views_todos, views_translations
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/retranscribe/", views.meeting_retranscribe, name="meeting-retranscribe"),
     path("<int:pk>/audio/", views.meeting_audio, name="meeting-audio"),
     path("<int:pk>/export/<str:fmt>/", views.meeting_export, name="meeting-export"),
+    path("<int:pk>/translate/", views_translations.meeting_translate, name="meeting-translate"),
+    path("<int:pk>/translation/<str:language>/", views_translations.meeting_translation,
+         name="meeting-translation"),
     path("segments/<int:pk>/edit/", views.segment_edit, name="segment-edit"),
     path("segments/<int:pk>/history/", views.segment_history, name="segment-history"),
     path("speakers/<int:pk>/rename/", views_speakers.speaker_rename, name="speaker-rename"),

@@ -15,6 +15,7 @@ from . import exports, services
 from .forms import MeetingForm, SegmentForm, UploadForm
 from .models import Meeting, Segment
 from .selectors import meetings_for_team, meetings_search, transcript
+from .translations import translation_targets
 
 
 @team_required()
@@ -64,6 +65,7 @@ def meeting_detail(request, pk: int):
         "team_members": meeting.team.memberships.select_related("user"),
         "edit_form": MeetingForm(initial={"title": meeting.title, "held_on": meeting.held_on}),
         "formats": exports.FORMATS,
+        "targets": translation_targets(meeting=meeting) if segments else [],
     })
 
 

@@ -13,6 +13,7 @@ from assistant.views import team_required
 from . import exports, todos
 from .minutes import minutes_edit, minutes_queue, minutes_use_version
 from .models import ActionItem, CalendarFeed, Meeting, Minutes, MinutesVersion, Todo
+from .translations import translation_targets
 
 OPEN = [Todo.Status.OPEN, Todo.Status.IN_PROGRESS, Todo.Status.BLOCKED]
 
@@ -43,6 +44,7 @@ def minutes_detail(request, pk: int):
         "versions": minutes.versions.select_related("author")[:20] if minutes else [],
         "is_manager": request.membership.has_role(Role.MANAGER),
         "editing": request.GET.get("edit") == "1",
+        "targets": translation_targets(meeting=meeting) if body else [],
     })
 
 

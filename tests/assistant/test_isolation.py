@@ -44,6 +44,8 @@ OBJECT = {
     "meeting-retranscribe": lambda w: {"pk": MeetingFactory(team=w.team).pk},
     "meeting-audio": lambda w: {"pk": MeetingFactory(team=w.team).pk},
     "meeting-export": lambda w: {"pk": MeetingFactory(team=w.team).pk, "fmt": "json"},
+    "meeting-translate": lambda w: {"pk": MeetingFactory(team=w.team).pk},
+    "meeting-translation": lambda w: _translation(w),
     "segment-edit": lambda w: {"pk": SegmentFactory(meeting__team=w.team).pk},
     "segment-history": lambda w: {"pk": SegmentFactory(meeting__team=w.team).pk},
     "minutes-detail": lambda w: {"pk": _minutes(w).meeting_id},
@@ -158,6 +160,13 @@ def _suggestion(w):
                                      because="Because of a test.")
 
 
+def _translation(w):
+    from meetings.models import MeetingTranslation
+
+    made = MeetingTranslation.objects.create(meeting=MeetingFactory(team=w.team), language="fr")
+    return {"pk": made.meeting_id, "language": made.language}
+
+
 def _speaker(w):
     from meetings.models import Speaker
 
@@ -167,7 +176,8 @@ def _speaker(w):
 POST_ONLY = {"speaker-rename", "speaker-merge", "minutes-regenerate", "minutes-version-use",
              "item-review", "todo-status", "job-cancel", "job-retry", "member-role",
              "member-remove", "invitation-revoke", "meeting-update", "meeting-delete",
-             "meeting-retranscribe", "draft-stop", "draft-share", "draft-delete",
+             "meeting-retranscribe", "meeting-translate", "draft-stop", "draft-share",
+             "draft-delete",
              "report-submit", "learning-suggestion", "learning-assign", "record-delete",
              "kb-delete", "finetune-use", "room-join", "room-invite", "room-end", "room-chat",
              "room-audio",
