@@ -52,6 +52,7 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
     if channels is not None and not is_call(channels):
         channels = None  # one room heard by several microphones: the mix is the recording
     streams = [wav] if channels is None else list(channels)
+    report(0.05, "Transcribing 0 %")
     # The checkpoint holds each stream's transcription state under its number.
     state = {"0": checkpoint} if checkpoint and "pieces" in checkpoint else dict(checkpoint or {})
     results, detected = [], None

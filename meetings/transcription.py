@@ -77,7 +77,12 @@ def transcribe_recording(
     for index in range(state["next_piece"], len(state["pieces"])):
         start, end = state["pieces"][index]
         regions = [tuple(r) for r in state["speech"] if start <= r[0] < end]
-        state["segments"].extend(transcribe_piece(wav, regions, run))
+
+        def within(fraction: float, start: float = start, end: float = end) -> None:
+            if on_progress is not None:  # a 5-minute piece is long to wait on without news
+                on_progress(min(1.0, (start + fraction * (end - start)) / total))
+
+        state["segments"].extend(transcribe_piece(wav, regions, run, on_step=within))
         state["next_piece"] = index + 1
         if on_piece is not None:
             # A fresh list: a caller keeping states (to save them later) sees each as it was.
@@ -100,9 +105,15 @@ def hotword_text(words: list[str] | None) -> str | None:
     return " ".join(", ".join(seen.values()).split()[:MAX_HOTWORDS]) or None
 
 
-def transcribe_piece(wav: np.ndarray, regions: list[tuple[float, float]], run: _Run) -> Segments:
-    """One piece: batched clips, then loops re-decoded and missed speech decoded again."""
-    segments = _fix_loops(wav, _decode_spans(wav, _close_up(regions), run), run)
+def transcribe_piece(
+    wav: np.ndarray,
+    regions: list[tuple[float, float]],
+    run: _Run,
+    on_step: Callable[[float], None] | None = None,
+) -> Segments:
+    """One piece: batched clips, then loops re-decoded and missed speech decoded again;
+    `on_step(fraction)` after each batch of the first pass."""
+    segments = _fix_loops(wav, _decode_spans(wav, _close_up(regions), run, on_step), run)
     for _ in range(EXTRA_ROUNDS):
         missed = uncovered(regions, segments)
         if not missed:
@@ -347,7 +358,12 @@ def _unsure(output: dict[str, Any], tokenizer: Any) -> bool:
     return bool(text) and len(text) / max(1, len(zlib.compress(text.encode()))) > 2.4
 
 
-def _decode_clips(wav: np.ndarray, clips: list[tuple[float, float]], run: _Run) -> Segments:
+def _decode_clips(
+    wav: np.ndarray,
+    clips: list[tuple[float, float]],
+    run: _Run,
+    on_step: Callable[[float], None] | None = None,
+) -> Segments:
     """Decode clips as parallel streams: each clip is prompted with its stream's earlier text."""
     if not clips:
         return []
@@ -367,6 +383,8 @@ def _decode_clips(wav: np.ndarray, clips: list[tuple[float, float]], run: _Run) 
         for k, new in zip(active, tokens, strict=True):
             # A loop must not be fed back as context: it would only loop again.
             history[k] = [] if new is None else (history[k] + new)[-MAX_CONTEXT:]
+        if on_step is not None:
+            on_step((step + 1) / len(streams[0]))
     return segments
 
 
@@ -413,7 +431,12 @@ def _decode_batch(
     return segments, tokens
 
 
-def _decode_spans(wav: np.ndarray, spans: list[tuple[float, float]], run: _Run) -> Segments:
+def _decode_spans(
+    wav: np.ndarray,
+    spans: list[tuple[float, float]],
+    run: _Run,
+    on_step: Callable[[float], None] | None = None,
+) -> Segments:
     """Decode stretches of speech joined by short gaps into shared windows, in original times."""
     if not spans:
         return []
@@ -422,11 +445,11 @@ def _decode_spans(wav: np.ndarray, spans: list[tuple[float, float]], run: _Run) 
         heard = _languages(wav, spans, run)
         if len({language for language, _ in heard}) > 1:
             # Two languages: Whisper names one per window, so each stretch gets its own.
-            return _decode_clips(wav, spans, run)
+            return _decode_clips(wav, spans, run, on_step)
         run, sure = replace(run, language=heard[0][0]), min(p for _, p in heard)
     joined, clips, placed = _join(wav, spans)
     segments = []
-    for segment in _decode_clips(joined, clips, run):
+    for segment in _decode_clips(joined, clips, run, on_step):
         by_span: dict[int, list[dict[str, Any]]] = {}
         for word in segment["words"]:
             mid = (word["start"] + word["end"]) / 2

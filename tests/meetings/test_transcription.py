@@ -118,7 +118,7 @@ def test_speech_without_words_counts_as_dropped_but_a_lone_um_does_not() -> None
 def test_dropped_speech_is_decoded_again_and_merged_in_time_order(monkeypatch) -> None:
     passes = []
 
-    def fake_spans(wav, spans, run):
+    def fake_spans(wav, spans, run, on_step=None):
         passes.append(spans)
         if len(passes) == 1:  # the first pass skips the second turn, as Whisper sometimes does
             return [_segment("good morning everyone we have a lot today", 0.2)]
@@ -215,9 +215,9 @@ def test_a_killed_job_resumes_after_its_last_piece_with_the_same_result(
     decoded = []
     real = transcription.transcribe_piece
 
-    def spy(wav, regions, run):
+    def spy(wav, regions, run, on_step=None):
         decoded.append(regions)
-        return real(wav, regions, run)
+        return real(wav, regions, run, on_step)
 
     monkeypatch.setattr(transcription, "transcribe_piece", spy)
     resumed = transcribe_recording(three_turns, config=TINY, checkpoint=checkpoint)
@@ -260,3 +260,12 @@ def test_each_segment_carries_the_language_it_was_spoken_in() -> None:
     spoken = {s["language"] for s in result["segments"]}
     assert spoken == {"de", "en"}
     assert result["language"] in spoken and 0 < result["language_probability"] <= 1
+
+
+@needs_ffmpeg
+def test_progress_moves_inside_a_piece(three_turns: np.ndarray) -> None:
+    # One checkpoint piece for the whole recording: the bar still moves batch by batch.
+    seen: list[float] = []
+    transcribe_recording(three_turns, config=TINY, piece_seconds=3600, on_progress=seen.append)
+    assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] == 1.0
+    assert 0 < seen[0] < 1.0
