@@ -449,8 +449,12 @@ def main(argv: list[str] | None = None) -> int:
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/assistant_bench_e2e"))
     parser.add_argument("--redis-url", default=os.environ.get(
         "BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"))
+    parser.add_argument("--report", metavar="RUN_DIR", help="only write the section again from "
+                        "a run's runs.json (give the flags that run had)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.report:
+        return report_again(args, sizes, Path(args.report))
     started = dt.datetime.now(dt.UTC)
     signal.signal(signal.SIGTERM, _stop)
     run_dir = _cache() / f"run-{started:%Y%m%d-%H%M%S}"
@@ -481,12 +485,10 @@ def main(argv: list[str] | None = None) -> int:
                                ("kind", "name"))
             (run_dir / "runs.json").write_text(json.dumps(
                 {"cold": cold, "runs": runs, "compare": compare, "memory": memory,
+                 "processes": processes, "envs": procs.envs,
                  "loads": {"|".join(k): v for k, v in loads.items()}}, indent=1, default=str))
-            partial = "" if done == planned else (
-                f"**Partial: {done} of the {planned} planned measurements were made before the "
-                "run was stopped.**\n\n")
-            RESULTS.write_text(partial + markdown(args, started, sizes, cold, runs, compare,
-                                                  memory, processes, procs.envs, loads))
+            RESULTS.write_text(_partial(done, planned) + markdown(
+                args, started, sizes, cold, runs, compare, memory, processes, procs.envs, loads))
 
         done = 0
         for repeat in range(args.repeats):
@@ -509,6 +511,31 @@ def main(argv: list[str] | None = None) -> int:
         procs.stop()
     print(RESULTS.read_text())
     shutil.rmtree(run_dir / "media", ignore_errors=True)
+    return 0
+
+
+def _partial(done: int, planned: int) -> str:
+    if done == planned:
+        return ""
+    return (f"**Partial: {done} of the {planned} planned measurements were made before the run "
+            "was stopped.**\n\n")
+
+
+def report_again(args: argparse.Namespace, sizes: list[int], run_dir: Path) -> int:
+    """The section rewritten from a finished or stopped run's runs.json."""
+    from assistant.management.commands import serve
+
+    saved = json.loads((run_dir / "runs.json").read_text())
+    started = dt.datetime.strptime(run_dir.name, "run-%Y%m%d-%H%M%S").replace(tzinfo=dt.UTC)
+    envs = saved.get("envs") or {f"worker-{q}": serve.worker_env(q) for q in QUEUES}
+    processes = saved.get("processes") or {**{f"worker-{q}": 2 for q in QUEUES}, "web": 1}
+    loads = {tuple(k.split("|")): tuple(v) for k, v in saved["loads"].items()}
+    compare = [tuple(pair) for pair in saved["compare"]]
+    planned = args.repeats * (len(sizes) + (0 if args.no_compare else 1))
+    RESULTS.write_text(_partial(len(saved["runs"]) + len(compare), planned) + markdown(
+        args, started, sizes, saved["cold"], saved["runs"], compare, saved["memory"], processes,
+        envs, loads))
+    print(RESULTS.read_text())
     return 0
 
 
@@ -572,6 +599,11 @@ def _spread(values: list[float], fmt: str = ".1f") -> str:
             f"{format(max(values), fmt)})")
 
 
+def _cpu(run: dict) -> float:
+    """CPU seconds every process of the app spent during a run (workers and web)."""
+    return sum(p.get("cpu", 0.0) for p in run["threads"].values())
+
+
 def _commit() -> str:
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                          text=True, check=False)
@@ -604,6 +636,7 @@ def markdown(args, started, sizes, cold, runs, compare, memory, processes, envs,
                   ").", ""]
     if compare:
         ratios = [ours["wall"] / plain["seconds"] for ours, plain in compare]
+        cpu = [_cpu(ours) / plain["cpu"] for ours, plain in compare]
         met = statistics.median(ratios) <= 1.0
         lines += [
             f"**Target: the whole pipeline on a {COMPARE_MINUTES}-minute meeting at least as fast "
@@ -612,16 +645,19 @@ def markdown(args, started, sizes, cold, runs, compare, memory, processes, envs,
             "alternating; plain is `WhisperModel(tiny.en, device=\"cpu\", compute_type=\"int8\")"
             ".transcribe(path)` with its defaults, model load excluded, in a process of its own "
             "while the warm workers idle):", "",
-            "| pair | pipeline, upload → to-dos (s) | plain transcription (s) | ratio | load at "
-            "start (pipeline, plain) |",
-            "| --- | ---: | ---: | ---: | --- |",
+            "| pair | pipeline, upload → to-dos (s) | plain transcription (s) | ratio | CPU s: "
+            "pipeline (every process), plain | CPU ratio | load at start (pipeline, plain) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
             *[f"| {i + 1} | {o['wall']:.1f} | {p['seconds']:.1f} | {o['wall'] / p['seconds']:.2f}"
-              f" | {o['load']:.1f}, {p['load_before']:.1f} |"
-              for i, (o, p) in enumerate(compare)], ""]
+              f" | {_cpu(o):.1f}, {p['cpu']:.1f} | {_cpu(o) / p['cpu']:.2f} | {o['load']:.1f}, "
+              f"{p['load_before']:.1f} |" for i, (o, p) in enumerate(compare)], "",
+            f"CPU seconds, which a busy machine inflates less than wall time: pipeline / plain = "
+            f"{_spread(cpu, '.2f')}.", ""]
     lines += ["How time grows with the meeting (median, min–max over runs):", "",
               "| meeting | runs | upload → minutes and to-dos ready (s) | real-time factor | "
-              "load at start | segments, speakers, to-dos, decisions (last run) |",
-              "| --- | ---: | ---: | ---: | --- | --- |"]
+              "CPU s (every process) | load at start | segments, speakers, to-dos, decisions "
+              "(last run) |",
+              "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
     for m, rs in by_size.items():
         if not rs:
             continue
@@ -629,6 +665,7 @@ def markdown(args, started, sizes, cold, runs, compare, memory, processes, envs,
         lines.append(
             f"| {m} min | {len(rs)} | {_spread([r['wall'] for r in rs])} | "
             f"{_spread([r['wall'] / r['seconds'] for r in rs], '.3f')} | "
+            f"{_spread([_cpu(r) for r in rs])} | "
             f"{', '.join(format(r['load'], '.1f') for r in rs)} | {last['segments']}, "
             f"{last['speakers']}, {last['todos']}, {last['decisions']} |")
     lines += ["", "Each stage's share of the wall time (median over runs; the stages the jobs "
