@@ -129,7 +129,8 @@ class Processes:
             self._start(f"worker-{queue}", serve.worker_command(queue), env)
         web_env = getattr(serve, "web_env", lambda: {**os.environ, "ASSISTANT_PROCESS": "web"})
         self._start("web", serve.web_command("127.0.0.1", self.port), web_env())
-        self.envs = {"worker-" + q: serve.worker_env(q) or {} for q in QUEUES}
+        self.envs = {**{"worker-" + q: serve.worker_env(q) or {} for q in QUEUES},
+                     "web": web_env()}
 
     def _start(self, name: str, command: list[str], env: dict) -> None:
         log = open(self.run_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
@@ -487,8 +488,8 @@ def main(argv: list[str] | None = None) -> int:
                 {"cold": cold, "runs": runs, "compare": compare, "memory": memory,
                  "processes": processes, "envs": procs.envs,
                  "loads": {"|".join(k): v for k, v in loads.items()}}, indent=1, default=str))
-            RESULTS.write_text(_partial(done, planned) + markdown(
-                args, started, sizes, cold, runs, compare, memory, processes, procs.envs, loads))
+            RESULTS.write_text(_partial(done, planned, markdown(
+                args, started, sizes, cold, runs, compare, memory, processes, procs.envs, loads)))
 
         done = 0
         for repeat in range(args.repeats):
@@ -514,11 +515,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _partial(done: int, planned: int) -> str:
+def _partial(done: int, planned: int, section: str) -> str:
+    """The section, saying under its heading when the run was stopped early."""
     if done == planned:
-        return ""
-    return (f"**Partial: {done} of the {planned} planned measurements were made before the run "
-            "was stopped.**\n\n")
+        return section
+    heading, rest = section.split("\n", 1)
+    return (f"{heading}\n\n**Partial: {done} of the {planned} planned measurements were made "
+            f"before the run was stopped.**\n{rest}")
 
 
 def report_again(args: argparse.Namespace, sizes: list[int], run_dir: Path) -> int:
@@ -527,14 +530,15 @@ def report_again(args: argparse.Namespace, sizes: list[int], run_dir: Path) -> i
 
     saved = json.loads((run_dir / "runs.json").read_text())
     started = dt.datetime.strptime(run_dir.name, "run-%Y%m%d-%H%M%S").replace(tzinfo=dt.UTC)
-    envs = saved.get("envs") or {f"worker-{q}": serve.worker_env(q) for q in QUEUES}
+    envs = saved.get("envs") or {**{f"worker-{q}": serve.worker_env(q) for q in QUEUES},
+                                 "web": serve.web_env()}
     processes = saved.get("processes") or {**{f"worker-{q}": 2 for q in QUEUES}, "web": 1}
     loads = {tuple(k.split("|")): tuple(v) for k, v in saved["loads"].items()}
     compare = [tuple(pair) for pair in saved["compare"]]
     planned = args.repeats * (len(sizes) + (0 if args.no_compare else 1))
-    RESULTS.write_text(_partial(len(saved["runs"]) + len(compare), planned) + markdown(
+    RESULTS.write_text(_partial(len(saved["runs"]) + len(compare), planned, markdown(
         args, started, sizes, saved["cold"], saved["runs"], compare, saved["memory"], processes,
-        envs, loads))
+        envs, loads)))
     print(RESULTS.read_text())
     return 0
 
@@ -604,9 +608,12 @@ def _cpu(run: dict) -> float:
     return sum(p.get("cpu", 0.0) for p in run["threads"].values())
 
 
-def _commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                         text=True, check=False)
+def _commit(before: dt.datetime | None = None) -> str:
+    """HEAD, or the last commit made before a run started (for a section written again)."""
+    command = ["git", "rev-list", "-1", "--abbrev-commit"]
+    command += [f"--before={before.isoformat()}"] if before else []
+    out = subprocess.run([*command, "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
     return out.stdout.strip() or "unknown"
 
 
@@ -619,14 +626,21 @@ def markdown(args, started, sizes, cold, runs, compare, memory, processes, envs,
         f"`.venv/bin/python -m bench.e2e_eval --sizes {','.join(map(str, sizes))} --repeats "
         f"{args.repeats}{' --no-compare' if args.no_compare else ''}"
         f"{' --no-live' if args.no_live else ''}`, {started:%Y-%m-%d %H:%M} UTC, commit "
-        f"{_commit()}; {machine()}; {versions()}. PostgreSQL + Redis; the workers and uvicorn "
-        "as `manage.py serve` starts them (their environment below), every process under "
+        f"{_commit(started)}; {machine()}; {versions()}. PostgreSQL + Redis; the workers and "
+        "uvicorn as `manage.py serve` starts them (their environment below), every process under "
         "`nice -n 19` on a shared machine; models warm (a 1-minute meeting ran first, with "
         f"every model loading{'' if args.no_live else ' and 30 s streamed into a live room'}: "
         f"{cold['wall']:.1f} s, load {cold['load']:.1f}).",
         "",
     ]
-    by_size = {m: [r for r in runs if r["minutes"] == m] for m in sorted(sizes)}
+    # The comparison's pipeline runs are 10-minute meetings through the same path.
+    runs = runs + [{"minutes": COMPARE_MINUTES, **ours} for ours, _ in compare]
+    by_size = {m: [r for r in runs if r["minutes"] == m]
+               for m in sorted({*sizes, *(r["minutes"] for r in runs)})}
+    if TARGET_MINUTES in sizes and not by_size.get(TARGET_MINUTES):
+        lines += [f"**Target: {TARGET_MINUTES}-minute recording → minutes and to-dos ready in "
+                  f"≤ {TARGET_SECONDS:.0f} s: not measured** (the run stopped before a "
+                  f"{TARGET_MINUTES}-minute meeting was done).", ""]
     if TARGET_MINUTES in by_size and by_size[TARGET_MINUTES]:
         walls = [r["wall"] for r in by_size[TARGET_MINUTES]]
         met = statistics.median(walls) <= TARGET_SECONDS
@@ -653,7 +667,8 @@ def markdown(args, started, sizes, cold, runs, compare, memory, processes, envs,
               f"{p['load_before']:.1f} |" for i, (o, p) in enumerate(compare)], "",
             f"CPU seconds, which a busy machine inflates less than wall time: pipeline / plain = "
             f"{_spread(cpu, '.2f')}.", ""]
-    lines += ["How time grows with the meeting (median, min–max over runs):", "",
+    lines += ["How time grows with the meeting (median, min–max over runs; the 10-minute "
+              "meeting's are the comparison's pipeline runs):", "",
               "| meeting | runs | upload → minutes and to-dos ready (s) | real-time factor | "
               "CPU s (every process) | load at start | segments, speakers, to-dos, decisions "
               "(last run) |",
