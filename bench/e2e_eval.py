@@ -450,12 +450,13 @@ def main(argv: list[str] | None = None) -> int:
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/assistant_bench_e2e"))
     parser.add_argument("--redis-url", default=os.environ.get(
         "BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"))
-    parser.add_argument("--report", metavar="RUN_DIR", help="only write the section again from "
-                        "a run's runs.json (give the flags that run had)")
+    parser.add_argument("--report", metavar="RUN_DIR[,RUN_DIR]", help="only write the section "
+                        "again from runs' runs.json (give the flags of the first; several runs "
+                        "are joined)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.report:
-        return report_again(args, sizes, Path(args.report))
+        return report_again(args, sizes, [Path(p) for p in args.report.split(",")])
     started = dt.datetime.now(dt.UTC)
     signal.signal(signal.SIGTERM, _stop)
     run_dir = _cache() / f"run-{started:%Y%m%d-%H%M%S}"
@@ -524,11 +525,19 @@ def _partial(done: int, planned: int, section: str) -> str:
             f"before the run was stopped.**\n{rest}")
 
 
-def report_again(args: argparse.Namespace, sizes: list[int], run_dir: Path) -> int:
-    """The section rewritten from a finished or stopped run's runs.json."""
+def report_again(args: argparse.Namespace, sizes: list[int], run_dirs: list[Path]) -> int:
+    """The section rewritten from finished or stopped runs' runs.json (the first run's flags,
+    warm-up and model loads; the others' meetings added, peak memory the highest seen)."""
     from assistant.management.commands import serve
 
+    run_dir = run_dirs[0]
     saved = json.loads((run_dir / "runs.json").read_text())
+    for other in run_dirs[1:]:
+        more = json.loads((other / "runs.json").read_text())
+        saved["runs"] += more["runs"]
+        saved["compare"] += more["compare"]
+        saved["memory"] = {k: max(v, more["memory"].get(k, 0.0))
+                           for k, v in saved["memory"].items()}
     started = dt.datetime.strptime(run_dir.name, "run-%Y%m%d-%H%M%S").replace(tzinfo=dt.UTC)
     envs = saved.get("envs") or {**{f"worker-{q}": serve.worker_env(q) for q in QUEUES},
                                  "web": serve.web_env()}
@@ -704,9 +713,8 @@ def markdown(args, started, sizes, cold, runs, compare, memory, processes, envs,
     lines += ["| not in a reported stage (job start/end, polling) | " + " | ".join(rest) + " |",
               ""]
     lines += _workers_table(runs, memory, processes, envs)
-    meetings = 1 + len(runs) + len(compare)
-    lines += [f"Models loaded over the whole run ({meetings} meetings; "
-              "`assistant_model_load_seconds`, every worker process): " + "; ".join(
+    lines += ["Models loaded over the whole run (`assistant_model_load_seconds`, every worker "
+              "process; a run joined from several: the first): " + "; ".join(
                   f"{kind} {name}: {int(count)} load(s), {seconds:.1f} s"
                   for (kind, name), (seconds, count) in sorted(loads.items()))
               + ". A model is loaded by a worker's first job that needs it, then kept.", ""]
