@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["transcription_eval", "speakers_eval", "minutes_eval", "minutes_audio_eval",
               "drafts_eval", "learning_eval", "dictation_eval", "kb_eval", "live_eval",
-              "e2e_eval", "textgen_eval"]
+              "e2e_eval", "textgen_eval", "load_eval"]
 
 
 def machine() -> str:
