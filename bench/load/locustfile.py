@@ -65,8 +65,8 @@ class Person(HttpUser):
         self.page("/meetings/todos/", "my to-dos")
 
     @task(1)
-    def jobs(self):
-        self.page("/team/jobs/", "jobs")
+    def profile(self):
+        self.page("/profile/", "profile")
 
     @task(5)
     def poll(self):
