@@ -558,8 +558,10 @@ def _machine() -> str:
 def _versions() -> str:
     import importlib.metadata
 
-    names = ("torch", "transformers", "llama-cpp-python")
-    return ", ".join(f"{name} {importlib.metadata.version(name)}" for name in names)
+    import llama_cpp
+
+    found = [f"{n} {importlib.metadata.version(n)}" for n in ("torch", "transformers")]
+    return ", ".join([*found, f"llama-cpp-python {llama_cpp.__version__}"])
 
 
 if __name__ == "__main__":
