@@ -1,10 +1,11 @@
 """Text generation, streamed: llama.cpp for a GGUF file, transformers for a Hugging Face folder.
 
 The embedded SmolLM2 is a GGUF file, so production runs on llama.cpp (`text_llama`): no
-de-quantization at load and about five times transformers' tokens per second on two cores
-(bench/results/textgen.md). A folder (a fine-tuned merge, an admin's own model) runs on
-transformers, and so does a GGUF file when llama-cpp-python is not installed. Either way the
-options mean the same (transformers' semantics) and stop strings are cut here.
+de-quantization at load (2 s against 20-30 s) and, per ../shared/NOTES.md, 112 tokens/s
+against transformers' 19-22 on two cores (bench/textgen_eval.py measures it again). A folder
+(a fine-tuned merge, an admin's own model) runs on transformers, and so does a GGUF file when
+llama-cpp-python is not installed. Either way the options mean the same (transformers'
+semantics) and stop strings are cut here.
 """
 
 from __future__ import annotations
@@ -91,8 +92,8 @@ def _build(config: SlotConfig, path: Path) -> _Text:
             raise ModelUnavailable(f"{path} is not a .gguf file: the text slot needs {TEXT_SOURCE}")
         if importlib.util.find_spec("llama_cpp") is None:
             log.warning(
-                "llama-cpp-python is not installed: %s runs on transformers, about "
-                "five times slower (`make install` installs it)",
+                "llama-cpp-python is not installed: %s runs on transformers, several "
+                "times slower (`make install` installs it)",
                 path.name,
             )
         else:
