@@ -266,7 +266,7 @@ def report(live: dict[str, Any], multi: dict[str, Any], broker: str) -> str:
         f"`python -m bench.live_eval` — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
         f"{os.cpu_count()} cores; fan-out: {broker}. Load average "
         f"{live['load'][0][0]:.1f} before and {live['load'][1][0]:.1f} after streaming "
-        "(the machine is shared with other work: these figures are on a busy machine).",
+        "(above about 2 the machine is busy with other work and latency grows with it).",
         "",
         f"Streaming `platform-weekly.flac` (76 s, 14 reference turns) in real time into a room "
         f"(0.5 s pieces over HTTP), a second participant reading the event stream; a speech "
