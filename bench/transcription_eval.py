@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.__main__ import machine
+
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("EVAL_DIR", ROOT.parent / "shared" / "eval"))
 CACHE = ROOT / "bench" / ".cache" / "transcription"
@@ -295,10 +297,12 @@ def _markdown(
             "## Transcription (tiny.en): our path vs plain faster-whisper",
             "",
             f"`.venv/bin/python -m bench.transcription_eval --repeats {repeats}"
-            f"{' --ami' if ami else ''}`, {started:%Y-%m-%d %H:%M}, {_machine()}; {_versions()}.",
+            f"{' --ami' if ami else ''}`, {started:%Y-%m-%d %H:%M}, {machine()}; {_versions()}.",
             "",
             "- **ours**: `meetings.transcription.transcribe_recording` with the embedded tiny.en "
-            "(int8, 2 threads; greedy first, beam 5 again for a clip whose greedy average log-probability is under −0.5; silences over 0.5 s cut out; ~30 s clips decoded as up to 8 "
+            "(int8, 2 threads; greedy first, beam 5 again for a clip whose greedy average "
+            "log-probability is under −0.5; silences over 0.5 s cut out; ~30 s clips decoded "
+            "as up to 8 "
             "parallel streams, each clip prompted with its stream's earlier text; word times; "
             "loop and dropped-speech guards), from the file (decoding and checks included).",
             "- **ours+roster**: the same with the roster's names as hotwords (what the app does).",
@@ -324,19 +328,6 @@ def _markdown(
             "",
         ]
     )
-
-
-def _machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        "unknown CPU",
-    )
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {memory:.0f} GiB"
 
 
 def _versions() -> str:
