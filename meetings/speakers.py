@@ -44,12 +44,11 @@ def voice_enroll(*, user: User, team: Team, upload: UploadedFile) -> Job:
     if upload.size > MAX_SAMPLE_BYTES:
         raise JobError("A voice sample of under a minute is plenty; this file is too large.")
     profile, _ = VoiceProfile.objects.get_or_create(user=user)
-    old = profile.sample.name if profile.sample else ""
+    # The sample it replaces stays until the new one has proved to be a usable voice.
+    previous = profile.sample.name if profile.sample else ""
     profile.sample.save(upload.name or "voice.webm", upload, save=True)
-    if old:
-        profile.sample.storage.delete(old)
     return job_create(team=team, owner=user, kind=ENROLL, title="Learn your voice",
-                      params={"profile": profile.pk})
+                      params={"profile": profile.pk, "previous": previous})
 
 
 def voice_delete(*, user: User) -> bool:
@@ -63,13 +62,38 @@ def voice_delete(*, user: User) -> bool:
 
 
 def voice_compute(*, job: Job, progress: Progress) -> dict:
-    """The enroll job: decode the sample and store its voice embedding."""
-    from .audio import AudioRejected, load_recording
-    from .pipeline import local_copy
-
+    """The enroll job: decode the sample and store its voice embedding; an unusable sample
+    leaves the voice (and sample) learned before as they were."""
     profile = VoiceProfile.objects.filter(pk=job.params["profile"], user=job.owner).first()
     if profile is None or not profile.sample:
         raise JobError("The voice sample was deleted before it could be used.")
+    previous = job.params.get("previous") or ""
+    try:
+        result = _voice_learn(profile, job=job, progress=progress)
+    except JobError:
+        _voice_keep_previous(profile, previous)
+        raise
+    if previous and previous != profile.sample.name:
+        profile.sample.storage.delete(previous)
+    return result
+
+
+def _voice_keep_previous(profile: VoiceProfile, previous: str) -> None:
+    """An unusable new sample: back to the voice learned before, or to no voice at all."""
+    unusable, storage = profile.sample.name, profile.sample.storage
+    if profile.embedding:  # learned before: keep that voice and the sample it came from
+        kept = previous if previous and storage.exists(previous) else ""
+        VoiceProfile.objects.filter(pk=profile.pk).update(sample=kept)
+    else:
+        profile.delete()
+    if unusable and unusable != previous:
+        storage.delete(unusable)
+
+
+def _voice_learn(profile: VoiceProfile, *, job: Job, progress: Progress) -> dict:
+    from .audio import AudioRejected, load_recording
+    from .pipeline import local_copy
+
     progress(10, stage="Listening to the sample")
     try:
         with local_copy(profile.sample) as path:

@@ -88,7 +88,7 @@ def test_voice_upload_queues_enrollment_and_delete_removes_it(world, client_for,
         client.post(reverse("voice"), {"audio": SimpleUploadedFile("me.webm", b"x" * 3000)})
     profile = VoiceProfile.objects.get(user=world.teammate)
     job = Job.objects.get(kind="meetings.enroll_voice")
-    assert job.params == {"profile": profile.pk} and job.owner == world.teammate
+    assert job.params == {"profile": profile.pk, "previous": ""} and job.owner == world.teammate
     path = profile.sample.path
     client.post(reverse("voice-delete"))
     assert not VoiceProfile.objects.exists()
