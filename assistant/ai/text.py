@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import queue
 import threading
 from collections.abc import Iterator, Sequence
@@ -90,7 +91,9 @@ def _build(config: SlotConfig, path: Path) -> _Text:
     if path.is_file():
         if path.suffix != ".gguf":
             raise ModelUnavailable(f"{path} is not a .gguf file: the text slot needs {TEXT_SOURCE}")
-        if importlib.util.find_spec("llama_cpp") is None:
+        if os.environ.get("TEXT_ENGINE", "llama.cpp") == "transformers":
+            pass  # TEXT_ENGINE=transformers: the deployment's choice, for GGUF files too
+        elif importlib.util.find_spec("llama_cpp") is None:
             log.warning(
                 "llama-cpp-python is not installed: %s runs on transformers, several "
                 "times slower (`make install` installs it)",
