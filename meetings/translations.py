@@ -70,15 +70,16 @@ def translation_queue(*, meeting: Meeting, language: str, user: User | None) -> 
     return translation
 
 
-def _minutes_texts(meeting: Meeting) -> dict[str, list[str]]:
+def _minutes_texts(meeting: Meeting) -> tuple[dict[str, list[str]], list[int]]:
     minutes = Minutes.objects.filter(meeting=meeting).select_related("current").first()
     body = minutes.current.body if minutes and minutes.current else {}
     texts = {"title": [body["title"]] if body.get("title") else []}
     for key in ("summary", "decisions", "open_questions"):
         texts[key] = [item["text"] if isinstance(item, dict) else str(item)
                       for item in body.get(key) or []]
-    texts["items"] = [item.task for item in meeting.action_items.order_by("pk")]
-    return texts
+    items = list(meeting.action_items.order_by("pk").values_list("pk", "task"))
+    texts["items"] = [task for _, task in items]
+    return texts, [pk for pk, _ in items]
 
 
 def meeting_translate(*, job: Job, progress: Progress) -> dict:
@@ -93,7 +94,7 @@ def meeting_translate(*, job: Job, progress: Progress) -> dict:
     team: Team = meeting.team
     pairs = set(translation_pairs(team=team))
     segments = list(meeting.segments.order_by("index").values_list("pk", "language", "text"))
-    minutes = _minutes_texts(meeting)
+    minutes, item_ids = _minutes_texts(meeting)
     # Minutes are written in the meeting's main language.
     main = meeting.language or max(meeting_languages(meeting=meeting))
     work: list[tuple[str, str]] = [(lang or main, text) for _, lang, text in segments]
@@ -124,7 +125,6 @@ def meeting_translate(*, job: Job, progress: Progress) -> dict:
     for key, texts in minutes.items():
         translated_minutes[key] = done[at:at + len(texts)]
         at += len(texts)
-    item_ids = list(meeting.action_items.order_by("pk").values_list("pk", flat=True))
     translated_minutes["items"] = dict(zip(map(str, item_ids), translated_minutes["items"],
                                            strict=False))
     with transaction.atomic():
