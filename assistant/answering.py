@@ -2,6 +2,9 @@
 
 1. The closest passages are found (`retrieval.knowledge_search`).
 2. Nothing relevant (tuned thresholds) → "I don't know", with no citation.
+   Nor when the sentence cannot be the kind of answer the question asks for: a "who" question
+   needs a name or a role the question does not already hold, "when" a date or time, "how
+   many / how much / how long" a quantity (`fits_question`).
 3. The best supporting sentence of the top passages is the answer, cited [1].
 4. The team's text model may restate it in one sentence; the restatement is kept only when
    every number and nearly every word it uses is in the passage or the question.
@@ -59,6 +62,57 @@ def relevant(support: Support | None, thresholds: dict | None = None) -> bool:
             and support.overlap >= t["overlap"] and support.focus >= t["focus"])
 
 
+_MONTHS = ("january february march april may june july august september october november "
+           "december monday tuesday wednesday thursday friday saturday sunday")
+_WHEN_WORDS = frozenset((_MONTHS + " day days week weeks month months year years quarter "
+                         "morning afternoon evening night noon midnight before after until by "
+                         "during within daily weekly monthly yearly annually today tomorrow "
+                         "yesterday first second third last next end start beginning").split())
+_NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve
+    fifteen twenty thirty forty fifty hundred thousand million half quarter dozen once twice
+    every each daily weekly monthly yearly annually single double none no all unlimited""".split())
+_ROLE_WORDS = frozenset("""manager managers lead leads officer director head owner owners team
+    teams engineer engineers administrator admin department desk hr finance legal security
+    support ceo cfo cto coo founder founders chair committee board""".split())
+_NOT_NAMES = frozenset("""the a an our your their this that these those it its in on at for
+    to of by with and or but if when we you they he she i all every each""".split())
+
+
+def question_kind(question: str) -> str | None:
+    """"who", "when" or "quantity" for the questions whose answers have a checkable shape."""
+    q = question.lower().strip()
+    if re.match(r"(who|whom|whose)\b", q):
+        return "who"
+    if re.match(r"(when|by when|until when|since when|what time|at what time|by what time|"
+                r"what date|on what date|in which year|which year|what year|by which year)\b", q):
+        return "when"
+    if re.match(r"how (many|much|long|often|large|big|old|far|quickly|soon|frequently)\b", q):
+        return "quantity"
+    return None
+
+
+def fits_question(question: str, sentence: str) -> bool:
+    """Whether the sentence holds the kind of thing the question asks for (see `question_kind`).
+
+    Questions of other shapes always fit: the retrieval thresholds decide those.
+    """
+    kind = question_kind(question)
+    if kind is None:
+        return True
+    words = re.findall(r"[\w'-]+", sentence)
+    lower = [w.lower() for w in words]
+    has_number = any(any(c.isdigit() for c in w) for w in words)
+    if kind == "quantity":
+        return has_number or any(w in _NUMBER_WORDS for w in lower)
+    if kind == "when":
+        return has_number or any(w in _WHEN_WORDS for w in lower)
+    asked = {w.lower() for w in re.findall(r"[\w'-]+", question)}
+    new_name = any(w[0].isupper() and w.lower() not in asked and w.lower() not in _NOT_NAMES
+                   for w in words)
+    new_role = any(w in _ROLE_WORDS and w not in asked for w in lower)
+    return new_name or new_role
+
+
 def answer_question(*, team: Team, question: str, use_model: bool = True,
                     on_text: Callable[[str], None] | None = None,
                     thresholds: dict | None = None) -> Answer:
@@ -70,7 +124,7 @@ def answer_question(*, team: Team, question: str, use_model: bool = True,
               "sentence": support.similarity if support else 0.0,
               "overlap": support.overlap if support else 0.0,
               "focus": support.focus if support else 0.0}
-    if not relevant(support, thresholds):
+    if not relevant(support, thresholds) or not fits_question(question, support.sentence):
         return Answer(DONT_KNOW, False, [], scores=scores)
     extracted = f"{support.sentence} [1]"
     cited = [citation(support.hit, 1, support.sentence)]

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from assistant.answering import DONT_KNOW, answer_question, supported
+from assistant.answering import DONT_KNOW, answer_question, fits_question, supported
 from assistant.chat import chat_answer, chat_ask
 from assistant.knowledge import knowledge_document_put, knowledge_embed, knowledge_transcript_put
 from assistant.models import ChatMessage, Job
@@ -46,6 +46,28 @@ def test_it_answers_with_the_supporting_sentence_and_cites_its_passage(world, ha
 def test_it_says_it_does_not_know_when_nothing_is_relevant(world, handbook):
     answer = answer_question(team=world.team, question="Can I bring my dog to the office?")
     assert not answer.known and answer.text == DONT_KNOW and answer.citations == []
+
+
+def test_a_sentence_about_the_right_thing_but_not_its_answer_is_not_an_answer(world, handbook):
+    # The closest sentence is about the portal, but it names no person: "who" is not answered.
+    answer = answer_question(team=world.team, use_model=False,
+                             question="Who runs the Navan travel portal?")
+    assert not answer.known and answer.text == DONT_KNOW
+
+
+@pytest.mark.parametrize("question, sentence, fits", [
+    ("Who founded Kestrel Analytics?", "Kestrel Analytics aims to be carbon neutral by 2030.", False),
+    ("Who is our main contact at Acme Freight?", "Our contact at Acme Freight is Dana Ortiz.", True),
+    ("Who approves travel?", "Travel above 500 euros is approved by your manager.", True),
+    ("When is the Christmas party?", "The Christmas party is held in the Lyon office.", False),
+    ("When is payroll paid?", "Payroll is paid on the 25th.", True),
+    ("When does IT ship the laptop?", "IT ships it one week before the start date.", True),
+    ("How many days of leave do we get?", "Leave is booked in the HR tool.", False),
+    ("How often are laptops replaced?", "Laptops are replaced every three years.", True),
+    ("Which portal do we use?", "Travel is booked through Navan.", True),  # no checkable shape
+])
+def test_the_answer_must_have_the_shape_the_question_asks_for(question, sentence, fits):
+    assert fits_question(question, sentence) is fits
 
 
 def test_it_never_answers_from_another_teams_documents(world, handbook):
