@@ -23,7 +23,12 @@ LEAD = re.compile(r"^(?:[\s:,.\-–]|\b(?:is|was|are|were|of|today's)\b)*", re.I
 HARD_END = re.compile(r"[.!?;](?=\s|$)")
 # Whisper often ends a spoken sentence with a comma and capitalises the next word; free text
 # and lists read across such commas (their own commas look the same), other types stop there.
-SOFT_END = re.compile(r",(?=\s+[A-Z](?![A-Z]))")
+# Day and month names are capitalised anyway: "Deadline, Friday" is one sentence.
+_CAPITALISED_ANYWAY = (
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    "May|June|July|August|September|October|November|December"
+)
+SOFT_END = re.compile(rf",(?=\s+[A-Z](?![A-Z]))(?!\s+(?:{_CAPITALISED_ANYWAY})\b)")
 MAX_CUE_GAP = 1  # words a speaker may slip into a cue phrase ("see him again")
 # How alike a long misheard word must be to a cue word ("renew" for "review"): tuned on the
 # tune half of bench/dictations.
@@ -179,11 +184,16 @@ def _from_cues(filling: Filling, spec: dict) -> Value:
 def _follows_other_cue(filling: Filling, cue: Cue, reading: Value) -> bool:
     """A value read *before* its cue that comes straight after another field's cue, with no
     sentence end between, is that field's ("deadline, Friday, support ticket, report": Friday
-    is the deadline, not the report date)."""
+    is the deadline, not the report date). A sentence end between them, full stop or Whisper's
+    comma before a capital ("Priority, medium, One user is affected"), frees the value, and so
+    does saying it right against its own cue."""
     if reading.start is None or reading.start >= cue.start:
         return False
+    if reading.end is not None and not filling.text[reading.end : cue.start].strip():
+        return False  # said right against its cue: "high, around 40 users are affected"
     cue_end = max((c.end for c in filling.cues if c.end <= reading.start), default=-1)
-    sentence_end = max((e for e in filling.ends if e < reading.start), default=-1)
+    sentence_end = max((e for e in filling.ends + filling.soft_ends if e < reading.start),
+                       default=-1)
     owner = [c for c in filling.cues if c.end == cue_end]
     return cue_end > sentence_end and bool(owner) and owner[0].field != cue.field
 
@@ -207,6 +217,7 @@ def _read(filling: Filling, spec: dict, cue: Cue) -> Value:
     start, value_start, end = _passage(filling, cue, soft=kind not in ("text", "list"))
     text = filling.text
     if kind == "yesno":
+        end = _without_next_cues_negation(filling, start, end)
         return _shift(
             V.read_yesno(text[start:end], cue.start - start, cue.end - start),
             start,
@@ -238,6 +249,19 @@ def _read(filling: Filling, spec: dict, cue: Cue) -> Value:
             V.read_list(text[value_start:end]), value_start, "Mentioned, but no items were said."
         )
     return _free_text(text, value_start, end)
+
+
+# "Remote access was granted, not resolved yet": the "not" is the next field's.
+# ("Resolved, no, needed by Friday" is an answer: a comma keeps the "no" with its own cue.)
+TRAILING_NEGATION = re.compile(r"\b(?:not|never|non)[\s-]*$", re.IGNORECASE)
+
+
+def _without_next_cues_negation(filling: Filling, start: int, end: int) -> int:
+    """The passage's end, before a negation that leads straight into the next field's cue."""
+    if not any(c.start == end for c in filling.cues):
+        return end
+    found = TRAILING_NEGATION.search(filling.text[start:end])
+    return start + found.start() if found else end
 
 
 def _negated(filling: Filling, cue: Cue) -> bool:

@@ -343,6 +343,8 @@ def read_list(text: str) -> Found | None:
         piece = re.sub(r"^(?:a|an|some)\s+", "", piece, flags=re.IGNORECASE)
         if not piece or NOTHING.match(piece) or len(re.sub(r"\W", "", piece)) < 3:
             continue
+        if not content_words(piece):
+            continue  # "…, floor dried and the": a trailing word, not an item
         if len(piece.split()) > MAX_ITEM_WORDS:
             break  # a sentence, not an item: the enumeration is over
         items.append((piece, m[1], m[2]))

@@ -75,6 +75,26 @@ def test_a_value_right_after_another_fields_cue_is_not_read_backwards():
     assert result["reported_on"] == "2026-11-25" and result["due"] == "2026-11-27"
 
 
+def test_a_value_said_before_its_cue_in_a_new_sentence_is_read():
+    # No full stops at all (Whisper sometimes ends every sentence with a comma): the capital
+    # after "medium," starts a new sentence, so "One" belongs to "user is affected".
+    text = "Priority, medium, One user is affected, She tried replacing the paper roll,"
+    result = values(fill_record(text, TICKET, recorded_on=ON))
+    assert result["priority"] == "medium" and result["users_affected"] == 1
+    text = "Priority, high, around 40 users are affected, tried, moving the access point,"
+    result = values(fill_record(text, TICKET, recorded_on=ON))
+    assert result["priority"] == "high" and result["users_affected"] == 40
+
+
+def test_a_negation_leading_into_the_next_fields_cue_is_that_fields():
+    text = "Remote access was granted, not resolved yet, it needs to be fixed by Wednesday."
+    result = values(fill_record(text, TICKET, recorded_on=ON))
+    assert result["remote_access"] is True and result["resolved"] is False
+    text = "Remote access, yes, Resolved, no, needed by next Tuesday."
+    result = values(fill_record(text, TICKET, recorded_on=ON))
+    assert result["remote_access"] is True and result["resolved"] is False
+
+
 def test_whisper_style_commas_end_fields_but_not_free_text():
     text = (
         "Visit date, today, Reason for visit, persistent, dry cough for two weeks, "

@@ -130,3 +130,10 @@ def test_a_list_of_nothing_is_empty():
     assert V.read_list("none known") is None
     assert V.read_list("none") is None
     assert V.read_list("Un") is None  # "none" misheard: too short to be an item
+
+
+def test_a_list_item_of_only_small_words_is_not_an_item():
+    assert V.read_list("warning signs placed, floor dried and the")[0] == [
+        "warning signs placed",
+        "floor dried",
+    ]
