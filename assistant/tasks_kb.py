@@ -45,7 +45,8 @@ def finetune_job(job: Job, progress) -> dict:
     if run is None or run.status != FineTuneRun.Status.RUNNING:
         return {"skipped": "the run is gone or already finished"}
     try:
-        run = finetune_run(run=run, progress=progress, steps=int(job.params.get("steps", 120)))
+        steps = job.params.get("steps")
+        run = finetune_run(run=run, progress=progress, steps=int(steps) if steps else None)
     except (JobCancelled, ValueError, JobError) as exc:
         FineTuneRun.objects.filter(pk=run.pk).update(status=FineTuneRun.Status.FAILED)
         if isinstance(exc, ValueError):

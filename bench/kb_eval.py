@@ -223,7 +223,7 @@ def write_report(report: list[dict], tuned: list[dict], lat: list[dict], index_s
     return "\n".join(lines) + "\n"
 
 
-def finetune_bench(team, steps: int, batch: int = 8, max_eval: int = 40) -> str:
+def finetune_bench(team, steps: int | None, batch: int = 8, max_eval: int = 40) -> str:
     """One real fine-tuning of the embedded 135M model on the fixture, timed end to end."""
     from assistant.finetune import _base_state, finetune_run
     from assistant.models import FineTuneRun
@@ -249,7 +249,9 @@ def finetune_bench(team, steps: int, batch: int = 8, max_eval: int = 40) -> str:
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
         f"MODEL_THREADS={os.environ.get('MODEL_THREADS', '2')}, embedded "
         "SmolLM2-135M-Instruct (GGUF de-quantized to float32), LoRA r=8 on q/k/v/o, "
-        f"{steps} AdamW steps of {batch} pairs, learning rate 1e-3.",
+        f"{len(run.losses)} AdamW steps of {batch} pairs"
+        f"{'' if steps else ' (the product default: two passes over the pairs)'}, "
+        "learning rate 1e-3.",
         "",
         f"Pairs built extractively from the fixture knowledge base (`bench/kb_fixture`): "
         f"{run.pairs['train']} for training, {run.pairs['held_out']} held out (whole documents "
@@ -263,9 +265,8 @@ def finetune_bench(team, steps: int, batch: int = 8, max_eval: int = 40) -> str:
         f"Total time (pairs, both evaluations, training, merge and save): **{seconds / 60:.1f} "
         f"min** (target ≤ 20 min); loss {run.losses[0]:.3f} → {run.losses[-1]:.3f}. "
         f"Adapter activated: **{run.status == 'active'}** (text slot now `{config.source}`"
-        f"{' ' + str(config.path) if config.path else ''}). The machine was shared with other "
-        f"benchmarks and tests: 1-minute load average {min(load):.1f}–{max(load):.1f} during "
-        "the run.",
+        f"{' ' + str(config.path) if config.path else ''}). 1-minute load average "
+        f"{min(load):.1f}–{max(load):.1f} during the run (2 cores).",
         "",
         "Held-out examples after training:",
         "",
@@ -294,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--no-finetune", action="store_true")
     parser.add_argument("--finetune-only", action="store_true")
-    parser.add_argument("--steps", type=int, default=120)
+    parser.add_argument("--steps", type=int, default=None,
+                        help="training steps (default: the product's, two passes over the pairs)")
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--max-eval", type=int, default=40)
     args = parser.parse_args(argv)

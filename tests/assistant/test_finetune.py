@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assistant.finetune import (
+    default_steps,
     exact_match,
     finetune_activate,
     finetune_rollback_to_base,
@@ -104,3 +105,9 @@ def test_a_merged_version_loads_in_the_text_runtime_and_rolls_back(world, tmp_pa
     assert run.status == "inactive"
     assert [c.new.get("note") for c in ModelChange.objects.order_by("created_at")] == [
         "adapter v1", "no adapter"]
+
+
+def test_the_default_training_is_two_passes_over_the_pairs_within_bounds():
+    assert default_steps(70, 8) == 20  # 18 steps for two passes, at least 20
+    assert default_steps(200, 8) == 50
+    assert default_steps(240, 2) == 120  # never more than 120
