@@ -6,10 +6,11 @@
                                                          # free-text fields the rules leave empty
 
 Each dictation in bench/dictations/ is rendered with espeak-ng (bench.dictations.render),
-transcribed with Whisper tiny.en through the app's path (meetings.pipeline.process_audio via
-reports.records_audio), and filled with the template's starter fields against the dictation's
-recording date. Scored per field (rules in bench/dictations/README.md) on the tune half and on
-the held-out half; an "unsupported fill" is a value filled where the dictation says nothing.
+transcribed through the app's path (meetings.pipeline.process_audio via reports.records_audio)
+twice, by Whisper base and tiny.en, as the app does for an English team, and filled with the
+template's starter fields against the dictation's recording date. Scored per field (rules in
+bench/dictations/README.md) on the tune half and on the held-out half; an "unsupported fill"
+is a value filled where the dictation says nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "dictation.md"
 CACHE = ROOT / "bench" / ".cache" / "dictations"
+SPEECH_NAMES = {"speech_en": "Whisper tiny.en", "speech_multi": "Whisper base"}
 
 
 def setup_django() -> None:
@@ -92,13 +94,17 @@ def score_field(kind: str, expected, got) -> bool:
 
 
 def evaluate(item: dict, transcript: dict, *, model=None) -> list[dict]:
-    """One row per field: expected, filled, right, unsupported (filled where nothing was said)."""
-    from reports.fill import fill_record
+    """One row per field: expected, filled, right, unsupported (filled where nothing was said).
+
+    A transcript with "hearings" is filled the product's way (reports.fill.fill_from_hearings).
+    """
+    from reports.fill import fill_from_hearings
     from reports.records_starters import STARTERS
 
     fields = STARTERS[item["template"]]["fields"]
-    result = fill_record(
-        transcript["text"], fields, recorded_on=dt.date.fromisoformat(item["recorded_on"])
+    texts = [transcript["text"], *(h["text"] for h in transcript.get("hearings", []))]
+    result = fill_from_hearings(
+        texts, fields, recorded_on=dt.date.fromisoformat(item["recorded_on"])
     )
     if model is not None:
         from reports.fill_model import fill_free_text
@@ -142,8 +148,13 @@ def summary(rows: list[dict]) -> dict:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cached", action="store_true")
-    parser.add_argument("--speech", default="speech_en", choices=["speech_en", "speech_multi"],
-                        help="the speech slot: embedded tiny.en, or Whisper base (multilingual)")
+    parser.add_argument(
+        "--speech",
+        default="team",
+        choices=["team", "speech_en", "speech_multi"],
+        help="team: the product's two hearings (Whisper base, then tiny.en for what base left "
+        "empty); or one model alone: embedded tiny.en, or Whisper base (multilingual)",
+    )
     parser.add_argument("--model", action="store_true")
     parser.add_argument("--only", help="a dictation id prefix")
     parser.add_argument("--split", choices=["tune", "held-out"])
@@ -161,10 +172,17 @@ def main(argv: list[str]) -> int:
             continue
         if args.split and item["split"] != args.split:
             continue
-        transcript, took = transcript_for(
-            item, STARTERS[item["template"]]["fields"], cached=args.cached, speech=args.speech
-        )
-        seconds.append(took)
+        fields = STARTERS[item["template"]]["fields"]
+        heard = {}
+        for speech in ("speech_multi", "speech_en") if args.speech == "team" else (args.speech,):
+            heard[speech], took = transcript_for(item, fields, cached=args.cached, speech=speech)
+            seconds.append(took)
+        if args.speech == "team":
+            transcript = {**heard["speech_multi"], "hearings": [heard["speech_en"]]}
+            for speech, alone in heard.items():
+                rows += [{**r, "split": f"{speech}-{r['split']}"} for r in evaluate(item, alone)]
+        else:
+            transcript = heard[args.speech]
         rows += evaluate(item, transcript, model=model)
         script = {"text": " ".join(item["lines"])}
         rows += [{**r, "split": "script-" + r["split"]} for r in evaluate(item, script)]
@@ -175,7 +193,8 @@ def main(argv: list[str]) -> int:
                     f"{r['id']:12} {r['field']:16} expected {r['expected']!r:40.40} "
                     f"got {r['got']!r}"
                 )
-    for split in ("tune", "held-out", "script-tune", "script-held-out"):
+    for split in ("tune", "held-out", "script-tune", "script-held-out", "speech_multi-tune",
+                  "speech_multi-held-out", "speech_en-tune", "speech_en-held-out"):
         part = [r for r in rows if r["split"] == split]
         if part:
             print(split, summary(part))
@@ -204,17 +223,25 @@ def write_results(rows: list[dict], seconds: list[float], args) -> None:
         "## Dictation to records",
         "",
         f"`python -m bench.dictation_eval{' --cached' if args.cached else ''}"
-        f"{' --model' if args.model else ''}` — {dt.date.today()}, "
+        f"{' --model' if args.model else ''}"
+        f"{'' if args.speech == 'team' else ' --speech ' + args.speech}` — {dt.date.today()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}. "
         f"{len({r['id'] for r in rows})} scripted dictations (bench/dictations/, three starter "
-        "templates, espeak-ng voices with pauses, synth.py's method), transcribed with Whisper "
-        "tiny.en through the app's path (meetings.pipeline.process_audio; the template's "
-        "labels, hint phrases, choices and units as hotwords), filled against each "
-        "dictation's recording date. "
+        "templates, espeak-ng voices with pauses, synth.py's method), transcribed through the "
+        "app's path (meetings.pipeline.process_audio; the template's labels, hint phrases, "
+        "choices and units as hotwords) "
+        + (
+            "twice, as the app does for an English team: by Whisper base, then by tiny.en, "
+            "whose values fill only the fields base left empty "
+            "(reports.fill.fill_from_hearings), "
+            if args.speech == "team"
+            else f"with {SPEECH_NAMES[args.speech]} alone, "
+        )
+        + "filled against each dictation's recording date. "
         + (
             "Transcripts reused from an earlier run of the same path. "
             if args.cached
-            else f"Transcription took {sum(timed):.0f} s in all "
+            else f"Transcription took {sum(timed):.0f} s in all, both hearings "
             f"({sum(timed) / max(len(timed), 1):.1f} s a dictation, MODEL_THREADS="
             f"{os.environ.get('MODEL_THREADS', '2')}). "
         )
@@ -231,11 +258,14 @@ def write_results(rows: list[dict], seconds: list[float], args) -> None:
         "| said, filled wrong | filled but not said |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, part in (
-        ("held-out", h),
-        ("tune", t),
-        ("held-out, from the script's text (no speech model)", script),
-    ):
+    parts = [("held-out", h), ("tune", t)]
+    for speech in ("speech_multi", "speech_en"):
+        for split in ("held-out", "tune"):
+            alone = [r for r in rows if r["split"] == f"{speech}-{split}"]
+            if alone:
+                parts.append((f"{split}, {SPEECH_NAMES[speech]} alone", summary(alone)))
+    parts.append(("held-out, from the script's text (no speech model)", script))
+    for name, part in parts:
         lines.append(
             f"| {name} | {part['fields']} | {part['right']} | "
             f"**{100 * part['accuracy']:.1f} %** | {part['filled_right']}/{part['said']}"

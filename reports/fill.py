@@ -161,6 +161,27 @@ def fill_record(
     return filling.result()
 
 
+def fill_from_hearings(
+    texts: list[str], fields: list[dict], *, recorded_on: dt.date, time_zone: str = "UTC"
+) -> dict:
+    """Fill from the first transcript; a field it leaves empty takes a later one's value.
+
+    Two speech models mishear different words (records_audio.dictation_speech). A value from a
+    later transcript says so in its source ("hearing": n), whose offsets are in that text.
+    """
+    result = fill_record(texts[0], fields, recorded_on=recorded_on, time_zone=time_zone)
+    for n, text in enumerate(texts[1:], 1):
+        if not result["missing"]:
+            break
+        other = fill_record(text, fields, recorded_on=recorded_on, time_zone=time_zone)
+        for name in result["missing"]:
+            found = other["fields"][name]
+            if found["value"] is not None:
+                result["fields"][name] = {**found, "source": {**found["source"], "hearing": n}}
+        result["missing"] = [n for n, v in result["fields"].items() if v["value"] is None]
+    return result
+
+
 def _from_cues(filling: Filling, spec: dict) -> Value:
     cues = [c for c in filling.cues if c.field == spec["name"]]
     if not cues:

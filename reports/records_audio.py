@@ -27,29 +27,62 @@ def dictation_hotwords(fields: list[dict], glossary: list[str] | None = None) ->
     return words
 
 
+def dictation_speech(team) -> list[SlotConfig]:
+    """The speech models that hear a team's dictations, the one whose values win first.
+
+    An English team's dictation is heard twice: by the multilingual slot (Whisper base when
+    embedded), then by the English one (tiny.en), whose values fill only what the first left
+    empty (reports.fill.fill_from_hearings). The two mishear different words: on the tune
+    half of bench/dictations base alone filled 87.0 % of fields right, tiny.en alone 87.0 %,
+    both 92.0 %, with no value filled that was not said. Other languages: one hearing.
+    """
+    from assistant.slots import slot_config, speech_config
+
+    first = speech_config(team=team, language=team.language)
+    if first.kind != "speech_en":
+        return [first]
+    return [slot_config(team=team, kind="speech_multi"), first]
+
+
 def transcribe_dictation(
     path: str,
     *,
-    speech: SlotConfig,
+    speech: SlotConfig | list[SlotConfig],
     hotwords: list[str] | None = None,
     language: str | None = None,
     on_progress: Callable[[float, str], None] | None = None,
 ) -> dict:
-    """{"text", "segments": [{start, end, char_start, char_end, text}], "duration"}.
+    """{"text", "segments": [{start, end, char_start, char_end, text}], "duration", "model"},
+    plus "hearings": [the same for each further speech model] when given several.
 
     Raises meetings.audio.AudioRejected for a file that is not usable audio.
     """
     from meetings.pipeline import process_audio
 
-    processed = process_audio(
-        path,
-        speech=speech,
-        speaker=None,
-        language=language,
-        hotwords=hotwords,
-        on_progress=on_progress,
-    )
-    return transcript_from_segments(processed.segments, duration=processed.duration)
+    speeches = speech if isinstance(speech, list) else [speech]
+    report = on_progress or (lambda fraction, stage: None)
+    heard = []
+    parts = len(speeches)
+    for n, config in enumerate(speeches):
+
+        def moved(fraction: float, stage: str, n: int = n) -> None:
+            shown = f"Hearing {n + 1} of {parts}: {stage}" if parts > 1 else stage
+            report((n + fraction) / parts, shown)
+
+        processed = process_audio(
+            path,
+            speech=config,
+            speaker=None,
+            language=language,
+            hotwords=hotwords,
+            on_progress=moved,
+        )
+        transcript = transcript_from_segments(processed.segments, duration=processed.duration)
+        heard.append({**transcript, "model": config.label})
+    first = heard[0]
+    if len(heard) > 1:
+        first["hearings"] = heard[1:]
+    return first
 
 
 def transcript_from_segments(segments: list[dict], *, duration: float = 0.0) -> dict:

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from assistant.jobs import JobError, Progress, job_create
 from assistant.models import Job, Role, Team, User
 
-from .fill import fill_record
+from .fill import fill_from_hearings, fill_record
 from .records_models import Record, RecordChange, RecordTemplate, TemplateVersion
 from .records_starters import STARTERS, TYPES
 
@@ -210,11 +210,10 @@ def record_from_audio(
 
 def record_dictation(*, job: Job, progress: Progress) -> dict:
     """The body of the `reports.dictation` job (speech queue): transcribe, then fill."""
-    from assistant.slots import speech_config
     from meetings.audio import AudioRejected
     from meetings.pipeline import local_copy
 
-    from .records_audio import dictation_hotwords, transcribe_dictation
+    from .records_audio import dictation_hotwords, dictation_speech, transcribe_dictation
 
     record = (
         Record.objects.select_related("team", "version")
@@ -228,7 +227,7 @@ def record_dictation(*, job: Job, progress: Progress) -> dict:
         try:
             transcript = transcribe_dictation(
                 path,
-                speech=speech_config(team=team, language=team.language),
+                speech=dictation_speech(team),
                 hotwords=dictation_hotwords(record.version.fields, team.glossary_terms),
                 language=team.language or None,
                 on_progress=lambda f, stage: progress(90 * f, stage=stage),
@@ -237,12 +236,18 @@ def record_dictation(*, job: Job, progress: Progress) -> dict:
             Record.objects.filter(pk=record.pk).update(status=Record.Status.FAILED)
             raise JobError(str(exc)) from None
     progress(92, stage="Filling the form")
-    filled = fill_record(
-        transcript["text"],
+    hearings = transcript.get("hearings", [])
+    filled = fill_from_hearings(
+        [transcript["text"], *(h["text"] for h in hearings)],
         record.version.fields,
         recorded_on=record.recorded_on,
         time_zone=team.time_zone,
     )
+    # The further hearings stay with the fill: a value taken from one links into its text.
+    filled["model"] = transcript.get("model", "")
+    filled["hearings"] = [
+        {"model": h["model"], "text": h["text"], "segments": h["segments"]} for h in hearings
+    ]
     with transaction.atomic():
         Record.objects.filter(pk=record.pk).update(
             transcript=transcript["text"],

@@ -154,10 +154,23 @@ def record_detail(request, pk: int):
             "may_edit": may_edit,
             "rows": _rows(record, form),
             "transcript": record.transcript,
+            "heard_by": record.filled.get("model", ""),
+            "hearings": _hearings(record),
             "changes": record.changes.select_related("user")[:50],
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _hearings(record: Record) -> list[dict]:
+    """The dictation's further transcripts, each with how many fields were filled from it."""
+    used = [
+        (f.get("source") or {}).get("hearing") for f in record.filled.get("fields", {}).values()
+    ]
+    return [
+        {"n": n, "model": h.get("model", ""), "text": h.get("text", ""), "used": used.count(n)}
+        for n, h in enumerate(record.filled.get("hearings", []), 1)
+    ]
 
 
 def _rows(record: Record, form) -> list[dict]:

@@ -12,6 +12,9 @@ SOURCES = ("embedded", "path")
 # Only these params change the loaded object; the rest (beam_size, temperature, ...)
 # apply per call, so changing them must not load a second copy of the weights.
 LOAD_PARAMS = ("compute_type", "threads", "device")
+EMBEDDED_LABELS = {"speech_en": "Whisper tiny.en", "speech_multi": "Whisper base",
+                   "text": "SmolLM2-135M-Instruct", "embeddings": "all-MiniLM-L6-v2",
+                   "speaker": "Resemblyzer"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,13 @@ class SlotConfig:
     def name(self) -> str:
         """A display name: the kind, plus the pair for translation slots."""
         return f"{self.kind} {self.pair}" if self.pair else self.kind
+
+    @property
+    def label(self) -> str:
+        """The model as a person knows it: "Whisper base", or the folder or file's name."""
+        if self.source == "path":
+            return os.path.basename(os.path.normpath(self.path or "")) or self.kind
+        return EMBEDDED_LABELS.get(self.kind, self.name)
 
     def cache_key(self) -> tuple:
         """The key of this slot's loaded model in the process-wide cache."""

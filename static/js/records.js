@@ -6,21 +6,31 @@
     if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
   }
   ready(function () {
-    const transcript = document.querySelector("[data-record-transcript]");
-    if (!transcript) return;
-    const text = transcript.textContent;
+    // The transcript, and any further hearing of the dictation, by number (0 is the first).
+    const boxes = {};
+    document.querySelectorAll("[data-record-transcript]").forEach(function (box) {
+      boxes[box.dataset.recordTranscript || "0"] = {box: box, text: box.textContent};
+    });
+    if (!boxes["0"]) return;
+    function reset() {
+      Object.values(boxes).forEach(function (b) {
+        b.box.replaceChildren(document.createTextNode(b.text));
+      });
+    }
     function show(field) {
       document.querySelectorAll(".record-field.showing").forEach(function (f) { f.classList.remove("showing"); });
-      if (!field || field.dataset.sourceStart === undefined) {
-        transcript.replaceChildren(document.createTextNode(text));
-        return;
-      }
+      reset();
+      if (!field || field.dataset.sourceStart === undefined) return;
+      const shown = boxes[field.dataset.sourceHearing || "0"] || boxes["0"];
+      const text = shown.text;
       const start = Number(field.dataset.sourceStart), end = Number(field.dataset.sourceEnd);
       const mark = document.createElement("mark");
       mark.className = "record-source";
       mark.textContent = text.slice(start, end);
-      transcript.replaceChildren(document.createTextNode(text.slice(0, start)), mark,
-                                 document.createTextNode(text.slice(end)));
+      shown.box.replaceChildren(document.createTextNode(text.slice(0, start)), mark,
+                                document.createTextNode(text.slice(end)));
+      const folded = shown.box.closest("details");
+      if (folded) folded.open = true;
       field.classList.add("showing");
       mark.scrollIntoView({block: "nearest"});
     }

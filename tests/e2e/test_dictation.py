@@ -76,7 +76,7 @@ def test_dictate_review_correct_save_and_find(mic_browser, live_server, workers,
     assert record.status == "review", record.job.error
     assert record.audio_name.endswith((".webm", ".ogg")) and record.template == template
     expect(page).to_have_url(re.compile(rf"/records/{record.pk}/$"), timeout=30_000)
-    expect(page.locator("[data-record-transcript]")).to_contain_text("printer")
+    expect(page.locator("[data-record-transcript='0']")).to_contain_text("printer")
     priority = page.locator("#id_f-priority")
     expect(priority).to_have_value("high")
     expect(page.locator("#id_f-category")).to_have_value("printer")

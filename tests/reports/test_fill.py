@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from reports.fill import cue_phrases, fill_record
+from reports.fill import cue_phrases, fill_from_hearings, fill_record
 from reports.records_starters import STARTERS
 
 ON = dt.date(2026, 11, 25)  # a Wednesday
@@ -159,3 +159,16 @@ def test_a_misheard_long_cue_word_still_counts_but_a_short_one_does_not():
     ticket = fill_record(text, TICKET, recorded_on=ON)
     assert ticket["fields"]["remote_access"]["value"] is None
     assert ticket["fields"]["steps_tried"]["value"] == ["rebooting"]
+
+
+def test_a_second_hearing_fills_only_what_the_first_left_empty():
+    first = "Priority high. Category, prism."  # the category misheard
+    second = "Priority low. Category printer. Deadline Friday."
+    result = fill_from_hearings([first, second], TICKET, recorded_on=ON)
+    fields = result["fields"]
+    assert fields["priority"]["value"] == "high" and "hearing" not in fields["priority"]["source"]
+    assert fields["category"]["value"] == "printer"
+    source = fields["category"]["source"]
+    assert source["hearing"] == 1 and second[source["start"] : source["end"]] == source["quote"]
+    assert fields["due"]["value"] == "2026-11-27"
+    assert "resolved" in result["missing"] and "category" not in result["missing"]

@@ -66,6 +66,14 @@ def test_a_recorded_dictation_is_transcribed_and_filled(world, spoken):
     source = record.filled["fields"]["priority"]["source"]
     assert record.transcript[source["start"] : source["end"]] == source["quote"]
     assert record.segments and record.segments[0]["char_start"] == 0
+    # Heard twice (an English team): Whisper base first, tiny.en for what base left empty.
+    assert record.filled["model"] == "Whisper base"
+    [second] = record.filled["hearings"]
+    assert second["model"] == "Whisper tiny.en" and "printer" in second["text"].lower()
+    for found in record.filled["fields"].values():
+        if found["source"] and found["source"].get("hearing") == 1:
+            quoted = second["text"][found["source"]["start"] : found["source"]["end"]]
+            assert quoted == found["source"]["quote"]
 
 
 def test_a_file_that_is_not_audio_fails_the_job_with_a_message(world):
@@ -98,6 +106,7 @@ def test_the_command_prints_fields_with_sources_from_audio(world, spoken, capsys
     assert out["transcript"][source["start"] : source["end"]] == source["quote"]
     assert source["seconds"][0] >= 0
     assert "resolved" in out["missing"]
+    assert [h["model"] for h in out["hearings"]] == ["Whisper base", "Whisper tiny.en"]
 
 
 def test_the_command_reads_text_and_uses_the_teams_own_template(world, capsys):

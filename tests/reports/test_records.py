@@ -116,6 +116,26 @@ def test_the_review_page_shows_sources_and_flags(world, ticket, client_for):
     assert 'id="field-resolved"' in html and "Not said" in html
 
 
+def test_a_value_from_the_second_hearing_links_into_that_hearings_text(world, ticket, client_for):
+    from reports.fill import fill_from_hearings
+
+    record = _fill(ticket, world.teammate, "Category, prism. Priority high.")
+    second = "Category printer. Priority high."
+    filled = fill_from_hearings([record.transcript, second], ticket.current.fields,
+                                recorded_on=record.recorded_on)
+    filled["model"] = "Whisper base"
+    filled["hearings"] = [{"model": "Whisper tiny.en", "text": second, "segments": []}]
+    Record.objects.filter(pk=record.pk).update(filled=filled)
+    page = client_for(world.teammate).get(reverse("record-detail", args=[record.pk]))
+    html = page.content.decode()
+    source = filled["fields"]["category"]["source"]
+    assert source["hearing"] == 1
+    assert f'data-source-start="{source["start"]}"' in html and 'data-source-hearing="1"' in html
+    assert 'data-record-transcript="1"' in html and "Heard by Whisper base" in html
+    assert "Second hearing, by Whisper tiny.en · 1 field filled from it" in html
+    assert "From the second hearing: “printer”" in html
+
+
 def test_correct_and_save_keeps_who_changed_what(world, ticket, client_for):
     record = _fill(ticket, world.teammate)
     client = client_for(world.teammate)

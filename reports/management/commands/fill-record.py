@@ -10,7 +10,10 @@ AUDIO_OR_TEXT is a recording (anything FFmpeg decodes), a .txt file, or the text
 The template is the team's template with that slug, else the starter of that name.
 With --json it prints {"fields": {name: {"value", "source": {"start", "end", "quote"}}},
 "missing": [...], "transcript": "..."}; start and end are character offsets in the
-transcript (for a recording also "seconds": [from, to]).
+transcript (for a recording also "seconds": [from, to]). A recording heard by two speech
+models (an English team without --model: reports.records_audio.dictation_speech) also prints
+"hearings": [{"model", "text"}, ...]; a value taken from a later hearing has "hearing": n in
+its source, and its offsets are in that hearing's text.
 """
 
 import datetime as dt
@@ -20,8 +23,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assistant.models import Team
-from reports.fill import fill_record
-from reports.records_audio import dictation_hotwords, seconds_of, transcribe_dictation
+from reports.fill import fill_from_hearings
+from reports.records_audio import (
+    dictation_hotwords,
+    dictation_speech,
+    seconds_of,
+    transcribe_dictation,
+)
 from reports.records_models import RecordTemplate
 from reports.records_starters import STARTERS
 
@@ -39,7 +47,11 @@ class Command(BaseCommand):
             "--date",
             help="the dictation's date, YYYY-MM-DD (default: today, or the recording file's date)",
         )
-        parser.add_argument("--model", help="speech model: tiny.en, base or a folder")
+        parser.add_argument(
+            "--model",
+            help="speech model: tiny.en, base or a folder (default: the team's; an English team's "
+            "dictation is heard by base, then tiny.en)",
+        )
         parser.add_argument(
             "--use-model",
             action="store_true",
@@ -53,7 +65,13 @@ class Command(BaseCommand):
             raise CommandError(f"There is no team with the slug {options['team']!r}.")
         fields = self._fields(team, options["template"])
         text, transcript, recorded_on = self._read(options, team, fields)
-        result = fill_record(text, fields, recorded_on=recorded_on, time_zone=team.time_zone)
+        heard = [transcript, *transcript.get("hearings", [])] if transcript else []
+        result = fill_from_hearings(
+            [text, *(h["text"] for h in heard[1:])],
+            fields,
+            recorded_on=recorded_on,
+            time_zone=team.time_zone,
+        )
         if options["use_model"]:
             result = self._model(team, result, text, fields)
         out = {
@@ -62,13 +80,13 @@ class Command(BaseCommand):
             "transcript": text,
             "recorded_on": recorded_on.isoformat(),
         }
+        if len(heard) > 1:
+            out["hearings"] = [{"model": h["model"], "text": h["text"]} for h in heard]
         for name, found in result["fields"].items():
             source = found["source"]
-            if source and transcript is not None:
-                source = {
-                    **source,
-                    "seconds": seconds_of(transcript, source["start"], source["end"]),
-                }
+            if source and heard:
+                hearing = heard[source.get("hearing", 0)]
+                source = {**source, "seconds": seconds_of(hearing, source["start"], source["end"])}
             out["fields"][name] = {"value": found["value"], "source": source}
             if found["note"]:
                 out["fields"][name]["note"] = found["note"]
@@ -108,7 +126,11 @@ class Command(BaseCommand):
         try:
             transcript = transcribe_dictation(
                 str(path),
-                speech=speech_model(options["model"], team.language or "en"),
+                speech=(
+                    speech_model(options["model"], team.language or "en")
+                    if options["model"]
+                    else dictation_speech(team)
+                ),
                 hotwords=dictation_hotwords(fields, team.glossary_terms),
                 language=team.language or None,
             )
