@@ -63,19 +63,19 @@ def relevant(support: Support | None, thresholds: dict | None = None) -> bool:
 
 
 _MONTHS = ("january february march april may june july august september october november "
-           "december monday tuesday wednesday thursday friday saturday sunday")
-_WHEN_WORDS = frozenset((_MONTHS + " day days week weeks month months year years quarter "
-                         "morning afternoon evening night noon midnight before after until by "
-                         "during within daily weekly monthly yearly annually today tomorrow "
-                         "yesterday first second third last next end start beginning").split())
-_NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve
-    fifteen twenty thirty forty fifty hundred thousand million half quarter dozen once twice
-    every each daily weekly monthly yearly annually single double none no all unlimited""".split())
-_ROLE_WORDS = frozenset("""manager managers lead leads officer director head owner owners team
-    teams engineer engineers administrator admin department desk hr finance legal security
-    support ceo cfo cto coo founder founders chair committee board""".split())
-_NOT_NAMES = frozenset("""the a an our your their this that these those it its in on at for
-    to of by with and or but if when we you they he she i all every each""".split())
+           "december monday tuesday wednesday thursday friday saturday sunday ")
+_WHEN_WORDS = set((_MONTHS + """day days week weeks month months year years quarter morning
+    afternoon evening night noon midnight before after until by during within daily weekly
+    monthly yearly annually today tomorrow yesterday first second third last next end start
+    beginning""").split())
+_NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve fifteen
+    twenty thirty forty fifty hundred thousand million half quarter dozen once twice every
+    each daily weekly monthly yearly annually single double none no all unlimited""".split())  # noqa: SIM905
+_ROLE_WORDS = set("""manager managers lead leads officer director head owner owners team teams
+    engineer engineers administrator admin department desk hr finance legal security support
+    ceo cfo cto coo founder founders chair committee board""".split())  # noqa: SIM905
+_NOT_NAMES = set("""the a an our your their this that these those it its in on at for to of by
+    with and or but if when we you they he she i all every each""".split())  # noqa: SIM905
 
 
 def question_kind(question: str) -> str | None:

@@ -56,8 +56,8 @@ def test_a_sentence_about_the_right_thing_but_not_its_answer_is_not_an_answer(wo
 
 
 @pytest.mark.parametrize("question, sentence, fits", [
-    ("Who founded Kestrel Analytics?", "Kestrel Analytics aims to be carbon neutral by 2030.", False),
-    ("Who is our main contact at Acme Freight?", "Our contact at Acme Freight is Dana Ortiz.", True),
+    ("Who founded Kestrel Analytics?", "Kestrel Analytics aims to be carbon neutral.", False),
+    ("Who is our main contact at Acme?", "Our contact at Acme is Dana Ortiz.", True),
     ("Who approves travel?", "Travel above 500 euros is approved by your manager.", True),
     ("When is the Christmas party?", "The Christmas party is held in the Lyon office.", False),
     ("When is payroll paid?", "Payroll is paid on the 25th.", True),
