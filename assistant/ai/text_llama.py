@@ -11,6 +11,7 @@ two generators consumed in turn each put their own tokens back before stepping.
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import threading
 from collections.abc import Iterator, Sequence
@@ -39,6 +40,9 @@ class LlamaText:
             n_threads_batch=threads,
             verbose=False,
         )
+        # Freed while the interpreter still runs: left to Llama.__del__ at exit, it calls
+        # into an already torn-down module and prints a TypeError.
+        atexit.register(self.llm.close)
         # A model trained on fewer tokens than the context holds reads no more than that.
         self.context = min(self.llm.n_ctx(), self.llm._model.n_ctx_train() or MAX_CONTEXT)
         self.vocab_size = self.llm.n_vocab()
