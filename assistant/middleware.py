@@ -3,7 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from .selectors import membership_current
+from .selectors import membership_current, memberships_of
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -35,7 +35,8 @@ class ContentSecurityPolicyMiddleware:
 
 
 class TeamMiddleware:
-    """Sets request.membership (the team the user works in now) and their time zone."""
+    """Sets request.membership (the team the user works in now) and their time zone.
+    request.memberships: all of the user's, read once for the menu's team switcher too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,8 +44,11 @@ class TeamMiddleware:
     def __call__(self, request):
         request.membership = None
         request.team = None
+        request.memberships = []
         if request.user.is_authenticated:
-            request.membership = membership_current(request=request)
+            request.memberships = list(memberships_of(user=request.user))
+            request.membership = membership_current(request=request,
+                                                    memberships=request.memberships)
             request.team = request.membership.team if request.membership else None
         timezone.activate(zoneinfo.ZoneInfo(self._time_zone(request)))
         try:

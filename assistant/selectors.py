@@ -13,9 +13,12 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("team", "team__organisation")
 
 
-def membership_current(*, request) -> Membership | None:
-    """The team chosen in this session, else the one where the user has the most say."""
-    memberships = list(memberships_of(user=request.user))
+def membership_current(*, request, memberships: list[Membership] | None = None
+                       ) -> Membership | None:
+    """The team chosen in this session, else the one where the user has the most say.
+    `memberships`: the user's, when the caller has read them already."""
+    if memberships is None:
+        memberships = list(memberships_of(user=request.user))
     chosen = request.session.get(SESSION_TEAM_KEY)
     for membership in memberships:
         if membership.team_id == chosen:

@@ -141,6 +141,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif (DATABASES["default"]["ENGINE"].endswith("postgresql")
+      and os.getenv("ASSISTANT_PROCESS") == "web" and not DATABASES["default"]["CONN_MAX_AGE"]):
+    # The web server: a pool of PostgreSQL connections per process (psycopg_pool), not a new
+    # connection (a server process forked and authenticated) for every request. Each
+    # request borrows one and gives it back when it ends; a connection broken while in the
+    # pool is noticed when borrowed and replaced. Persistent connections (CONN_MAX_AGE) do not
+    # work under ASGI: each request runs in a thread of its own. bench/results/load.md
+    # (CONN_HEALTH_CHECKS: the pool checks a connection before lending it.)
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2, "max_size": 10, "timeout": 10}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "assistant.User"

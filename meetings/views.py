@@ -57,7 +57,8 @@ def meeting_upload(request):
 
 @team_required()
 def meeting_detail(request, pk: int):
-    meeting = get_for_user(Meeting.objects, request.user, pk=pk)
+    meeting = get_for_user(Meeting.objects.select_related("team", "created_by"), request.user,
+                           pk=pk)
     segments = list(transcript(meeting=meeting))
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "segments": segments,
