@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.load_eval --users 50 --seconds 60 --no-table   # quicker
 
 A production-like deployment: ASSISTANT_ENV=production settings, uvicorn as `manage.py serve`
-starts it (`web_command`, `web_env`), the speech, text and default Celery workers with their
+starts it (`web_command`: WEB_CONCURRENCY processes, by default one per core; `web_env`), the
+speech, text and default Celery workers with their
 `serve` command lines, PostgreSQL ($LOAD_DATABASE_URL, default database `assistant_load` on
 127.0.0.1:5432) and Redis ($LOAD_REDIS_URL, default db 3, queues under a prefix of this run's
 own). Requests come as if through the TLS proxy (X-Forwarded-Proto: https). The users are
@@ -176,6 +177,13 @@ def _ms(value: str) -> str:
     return f"{float(value):.0f}" if value not in ("", "N/A") else "–"
 
 
+def _web_processes() -> str:
+    from assistant.management.commands.serve import web_workers
+
+    workers = web_workers()
+    return "one process" if workers == 1 else f"{workers} processes"
+
+
 def report(main: dict, table: list[dict], jobs: dict, load: tuple, command: str) -> str:
     rows = [r for r in main["rows"] if r["Name"] != "Aggregated"]
     total = next(r for r in main["rows"] if r["Name"] == "Aggregated")
@@ -185,8 +193,9 @@ def report(main: dict, table: list[dict], jobs: dict, load: tuple, command: str)
         f"`{command}` — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average "
         f"{load[0]} before, {load[1]} after (the machine is shared: other benchmarks may run).",
         "",
-        f"Production-like on this machine: production settings, uvicorn (one process, as "
-        f"`manage.py serve`), speech/text/default Celery workers, PostgreSQL, Redis. "
+        f"Production-like on this machine: production settings, uvicorn ({_web_processes()}, "
+        f"as `manage.py serve` starts it), speech/text/default Celery workers, PostgreSQL "
+        f"(a connection pool in each web process), Redis. "
         f"{main['users']} signed-in users for {main['seconds']} s, think time "
         f"{main['think'] / 2:g}–{main['think'] * 1.5:g} s, browsing, polling a job's progress "
         f"(htmx partial) and uploading a 4-second recording (about one user in four, once).",

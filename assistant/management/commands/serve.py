@@ -60,9 +60,29 @@ def web_env() -> dict[str, str]:
     return {**os.environ, "ASSISTANT_PROCESS": "web", **thread_env(1)}
 
 
-def web_command(host: str, port: int) -> list[str]:
+def web_workers(*, cores: int | None = None) -> int:
+    """Web server processes: WEB_CONCURRENCY (the variable uvicorn and docker/ use), else one
+    per core, at least 2 and at most 8. One process runs Django's sync views on one core
+    (bench/results/load.md); each process also keeps its own database connection pool."""
+    cores = cores or os.cpu_count() or 1
+    value = os.environ.get("WEB_CONCURRENCY") or ""
+    if not value:
+        return min(max(2, cores), 8)
+    try:
+        workers = int(value)
+    except ValueError:
+        raise ValueError("WEB_CONCURRENCY must be a whole number") from None
+    if workers < 1:
+        raise ValueError("WEB_CONCURRENCY must be 1 or more")
+    return workers
+
+
+def web_command(host: str, port: int, *, workers: int | None = None) -> list[str]:
+    """uvicorn with `workers` processes (web_workers() unless given) sharing the port."""
+    workers = web_workers() if workers is None else workers
     return [sys.executable, "-m", "uvicorn", "assistant.asgi:application", "--host", host,
-            "--port", str(port), "--lifespan", "off", "--no-access-log"]
+            "--port", str(port), "--workers", str(workers), "--lifespan", "off",
+            "--no-access-log"]
 
 
 def beat_command() -> list[str]:
