@@ -23,6 +23,7 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import resource
 import secrets
 import signal
 import socket
@@ -156,6 +157,36 @@ def stop(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+PROCESS_NAMES = ("web", "speech worker", "text worker", "default worker")
+
+
+def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU seconds used so far by each deployment process and its children (uvicorn's web
+    processes, Celery's pool processes), and by the whole machine (`machine busy`)."""
+    import psutil
+
+    used: dict[str, float] = {}
+    for name, process in zip(PROCESS_NAMES, processes, strict=False):
+        total = 0.0
+        try:
+            root = psutil.Process(process.pid)
+            family = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            family = []
+        for member in family:
+            try:
+                times = member.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        used[name] = total
+    machine = psutil.cpu_times()
+    used["machine busy"] = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+    used["locust"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime + \
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime
+    return used
+
+
 def run_locust(folder: Path, data: Path, port: int, users: int, seconds: int, think: float,
                browse_only: bool, label: str) -> dict:
     prefix = folder / label
@@ -203,6 +234,10 @@ def report(main: dict, table: list[dict], jobs: dict, load: tuple, command: str)
         f"**{float(total['Requests/s']):.1f} requests/s**, {total['Request Count']} requests, "
         f"{total['Failure Count']} failures, **{five_total} 5xx**; p50 {_ms(total['50%'])} ms, "
         f"p95 {_ms(total['95%'])} ms. Jobs from the uploads: {jobs}.", "",
+        *([f"CPU during this run, in cores (of {os.cpu_count()}): "
+           + ", ".join(f"{name} {cores:.2f}" for name, cores in main["cpu"].items())
+           + " (machine busy: every process on the machine, PostgreSQL and other sessions' "
+             "work included).", ""] if main.get("cpu") else []),
         "| page | requests | req/s | p50 ms | p95 ms | p99 ms | 5xx | p95 ≤ 300 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
@@ -248,8 +283,12 @@ def main() -> int:
     data.write_text(json.dumps(seed(max(args.users, 100), folder, f"127.0.0.1:{port}")))
     processes = start_deployment(env, port)
     try:
+        cpu_before = cpu_seconds(processes)
         main_run = run_locust(folder, data, port, args.users, args.seconds, args.think,
                               False, "main")
+        cpu_after = cpu_seconds(processes)
+        main_run["cpu"] = {name: (cpu_after[name] - cpu_before[name]) / args.seconds
+                           for name in cpu_after}
         from assistant.models import Job
 
         uploads = Job.objects.filter(team__slug="load", kind="meetings.transcribe")

@@ -25,10 +25,10 @@ def test_one_web_process_per_core_by_default(monkeypatch):
 
 def test_web_concurrency_sets_the_number_of_web_processes(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
-    command = web_command("0.0.0.0", 8123)
+    command = web_command("127.0.0.1", 8123)
     assert command[command.index("-m") + 1] == "uvicorn" and _workers(command) == 3
     assert command[command.index("--port") + 1] == "8123"
-    assert _workers(web_command("0.0.0.0", 8123, workers=5)) == 5
+    assert _workers(web_command("127.0.0.1", 8123, workers=5)) == 5
 
 
 @pytest.mark.parametrize("value", ["two", "0", "-1"])
