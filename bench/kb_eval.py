@@ -48,6 +48,7 @@ def fixture_team(slug: str = "kb-bench"):
     from assistant.knowledge import knowledge_document_put, knowledge_embed
     from assistant.models import Organisation, Team
 
+    Organisation.objects.filter(teams__slug=slug).delete()  # an earlier run's, in a kept DB
     organisation = Organisation.objects.create(name="Bench")
     team = Team.objects.create(organisation=organisation, name="Kestrel", slug=slug)
     for path in sorted((FIXTURE / "docs").iterdir()):
