@@ -31,6 +31,8 @@ SCRIPT_RISKS = re.compile(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|"
 ALLOWED = {
     "learning/heatmap.py": (1, "the skill matrix SVG is built by the server from numbers and "
                                "names passed through escape(); no model text"),
+    "assistant/forms.py": (1, "the time-zone select: zone names and the form's own labels and "
+                              "attributes, each passed through escape or conditional_escape"),
     "static/js/upload.js": (2, "clears the result, then inserts our own server-rendered, "
                                "autoescaped upload response (same origin, CSRF-checked)"),
     "static/js/chat.js": (1, "the finished answer is re-fetched as our own server-rendered, "
