@@ -14,7 +14,7 @@ from assistant.views import team_required
 from . import exports, services
 from .forms import MeetingForm, SegmentForm, UploadForm
 from .models import Meeting, Segment
-from .selectors import meetings_for_team, meetings_search, transcript
+from .selectors import meetings_for_team, meetings_search, segments_for_display, transcript
 from .translations import translation_targets
 
 
@@ -59,7 +59,7 @@ def meeting_upload(request):
 def meeting_detail(request, pk: int):
     meeting = get_for_user(Meeting.objects.select_related("team", "created_by"), request.user,
                            pk=pk)
-    segments = list(transcript(meeting=meeting))
+    segments = segments_for_display(segments=transcript(meeting=meeting))
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "segments": segments,
         "speakers": list(meeting.speakers.select_related("member")),
@@ -164,15 +164,20 @@ def segment_edit(request, pk: int):
             try:
                 services.segment_edit(segment=segment, text=form.cleaned_data["text"],
                                       user=request.user)
-                return render(request, "meetings/partials/segment.html", {"segment": segment})
+                return _segment(request, segment)
             except services.IntakeError as exc:
                 form.add_error("text", str(exc))
         return render(request, "meetings/partials/segment_form.html",
                       {"segment": segment, "form": form}, status=400)
     if request.GET.get("cancel"):
-        return render(request, "meetings/partials/segment.html", {"segment": segment})
+        return _segment(request, segment)
     return render(request, "meetings/partials/segment_form.html",
                   {"segment": segment, "form": SegmentForm(initial={"text": segment.text})})
+
+
+def _segment(request, segment: Segment) -> HttpResponse:
+    (segment,) = segments_for_display(segments=[segment])
+    return render(request, "meetings/partials/segment.html", {"segment": segment})
 
 
 @team_required()

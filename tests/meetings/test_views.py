@@ -199,3 +199,57 @@ def test_status_partial_stops_polling_when_done(world, client_for, meeting):
                            HTTP_HX_CURRENT_URL="http://x" + reverse("meeting-list"))
     assert elsewhere.status_code == 286 and "HX-Refresh" not in elsewhere
     assert "Open the transcript" in elsewhere.content.decode()
+
+
+# The segment and timeline markup as templates wrote it with a filter and `{% url %}` per
+# segment, before selectors.segments_for_display: the page must still write exactly this.
+FILTERED_SEGMENT = """<div class="segment" id="segment-{{ segment.pk }}" data-start="{{ segment.start|stringformat:'.2f' }}">
+  <div class="segment-meta">
+    <button type="button" class="time link-button" data-seek="{{ segment.start|stringformat:'.2f' }}" aria-label="Play from {{ segment.start|floatformat:0 }} seconds">{{ segment.start|floatformat:0 }}s</button>
+    {% if segment.speaker %}<span class="chip speaker-{{ segment.speaker.colour }}">{{ segment.speaker.name }}</span>{% endif %}
+    <button type="button" class="link-button small" hx-get="{% url 'segment-edit' segment.pk %}" hx-target="#segment-{{ segment.pk }}" hx-swap="outerHTML">Edit</button>
+    {% if segment.edited %}<button type="button" class="link-button small muted" hx-get="{% url 'segment-history' segment.pk %}" hx-target="#history-{{ segment.pk }}">edited</button>{% endif %}
+  </div>
+  <p class="segment-text">{% for word in segment.words %}<span class="w" data-s="{{ word.0|stringformat:'.2f' }}" data-e="{{ word.1|stringformat:'.2f' }}">{{ word.2 }}</span>{% empty %}{{ segment.text }}{% endfor %}</p>
+  <div id="history-{{ segment.pk }}"></div>
+</div>
+"""  # noqa: E501
+FILTERED_BAR = """<button type="button" class="bar speaker-{{ segment.speaker.colour }}" data-seek="{{ segment.start|stringformat:'.2f' }}" data-end="{{ segment.end|stringformat:'.2f' }}" title="{{ segment.speaker.name }} at {{ segment.start|floatformat:0 }}s" tabindex="-1"></button>"""  # noqa: E501
+
+
+def test_the_transcript_writes_each_segment_as_the_per_segment_filters_did(world, client_for):
+    """Times (rounded half up to a second, two decimals for seeking), links, speakers, edits
+    and words as before, so transcript.js finds the same data attributes."""
+    from django.template import engines
+
+    from meetings.models import Speaker
+
+    meeting = MeetingFactory(team=world.team, created_by=world.owner, duration=7300.0)
+    speaker = Speaker.objects.create(meeting=meeting, label="Speaker 1", colour=3)
+    starts = [0.0, 0.5, 2.5, 12.4999, 59.995, 1234.5, 7200.25]
+    for i, start in enumerate(starts):
+        SegmentFactory(meeting=meeting, index=i, start=start, end=start + 1.0,
+                       speaker=speaker if i % 2 else None, edited=i % 3 == 0,
+                       words=[] if i == 4 else [[start, start + 0.5, " <b>Hi</b>"]])
+    page = client_for(world.teammate).get(reverse("meeting-detail", args=[meeting.pk]))
+    html = page.content.decode()
+    engine = engines["django"]
+    for segment in Segment.objects.filter(meeting=meeting).select_related("speaker"):
+        old = engine.from_string(FILTERED_SEGMENT).render({"segment": segment})
+        assert old in html, old
+        if segment.speaker:
+            bar = engine.from_string(FILTERED_BAR).render({"segment": segment})
+            assert bar in html, bar
+    assert 'aria-label="Play from 13 seconds">13s' not in html  # 12.4999 is 12
+    assert 'data-seek="1234.50" aria-label="Play from 1235 seconds">1235s' in html
+    assert "&lt;b&gt;Hi&lt;/b&gt;" in html and "<b>Hi" not in html
+
+
+def test_a_cancelled_edit_writes_the_segment_as_before(world, client_for, meeting):
+    from django.template import engines
+
+    segment = meeting.segments.get(index=1)
+    response = client_for(world.owner).get(reverse("segment-edit", args=[segment.pk]),
+                                           {"cancel": "1"}, HTTP_HX_REQUEST="true")
+    old = engines["django"].from_string(FILTERED_SEGMENT).render({"segment": segment})
+    assert response.content.decode() == old
