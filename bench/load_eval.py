@@ -5,9 +5,9 @@
 
 A production-like deployment: ASSISTANT_ENV=production settings, uvicorn as `manage.py serve`
 starts it (`web_command`: WEB_CONCURRENCY processes, by default one per core; `web_env`), the
-speech, text and default Celery workers with their
-`serve` command lines, PostgreSQL ($LOAD_DATABASE_URL, default database `assistant_load` on
-127.0.0.1:5432) and Redis ($LOAD_REDIS_URL, default db 3, queues under a prefix of this run's
+speech, text and default Celery workers with their `serve` command lines and priority
+(WORKER_NICE below the web), PostgreSQL ($LOAD_DATABASE_URL, default database `assistant_load`
+on 127.0.0.1:5432) and Redis ($LOAD_REDIS_URL, default db 3, queues under a prefix of this run's
 own). Requests come as if through the TLS proxy (X-Forwarded-Proto: https). The users are
 signed in beforehand (sessions written to the database), so the run measures the pages, not
 password hashing. locust (requirements/bench.txt) runs headless, bounded in time: each user
@@ -123,15 +123,22 @@ def seed(users: int, folder: Path, host: str) -> dict:
 
 
 def start_deployment(env: dict[str, str], port: int) -> list[subprocess.Popen]:
-    from assistant.management.commands.serve import web_command, web_env, worker_command, worker_env
+    from assistant.management.commands.serve import (
+        lowered,
+        web_command,
+        web_env,
+        worker_command,
+        worker_env,
+        worker_nice,
+    )
 
     processes = [subprocess.Popen(web_command("127.0.0.1", port), cwd=ROOT,
                                   env={**web_env(), **env}, start_new_session=True)]
-    for queue in ("speech", "text", "default"):
+    for queue in ("speech", "text", "default"):  # at WORKER_NICE below the web, as serve runs them
         processes.append(subprocess.Popen(
             [*worker_command(queue), "--loglevel", "WARNING"], cwd=ROOT,
             env={**worker_env(queue), **env}, start_new_session=True,
-            stdout=subprocess.DEVNULL))
+            stdout=subprocess.DEVNULL, preexec_fn=lowered(worker_nice(queue))))
     # As through the TLS proxy: production settings redirect plain http to https.
     probe = urllib.request.Request(f"http://127.0.0.1:{port}/healthz",
                                    headers={"X-Forwarded-Proto": "https"})
@@ -187,6 +194,14 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
     return used
 
 
+def niceness(processes: list[subprocess.Popen]) -> dict[str, int]:
+    """Each deployment process's nice value (higher runs behind lower on a busy machine)."""
+    import psutil
+
+    return {name: psutil.Process(process.pid).nice()
+            for name, process in zip(PROCESS_NAMES, processes, strict=False)}
+
+
 def run_locust(folder: Path, data: Path, port: int, users: int, seconds: int, think: float,
                browse_only: bool, label: str) -> dict:
     prefix = folder / label
@@ -238,6 +253,9 @@ def report(main: dict, table: list[dict], jobs: dict, load: tuple, command: str)
            + ", ".join(f"{name} {cores:.2f}" for name, cores in main["cpu"].items())
            + " (machine busy: every process on the machine, PostgreSQL and other sessions' "
              "work included).", ""] if main.get("cpu") else []),
+        *(["Priorities (nice; `manage.py serve` starts the workers WORKER_NICE below the web): "
+           + ", ".join(f"{name} {value}" for name, value in main["nice"].items()) + ".", ""]
+          if main.get("nice") else []),
         "| page | requests | req/s | p50 ms | p95 ms | p99 ms | 5xx | p95 ≤ 300 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
@@ -286,12 +304,14 @@ def main() -> int:
     data.write_text(json.dumps(seed(max(args.users, 100), folder, f"127.0.0.1:{port}")))
     processes = start_deployment(env, port)
     try:
+        nice = niceness(processes)
         cpu_before = cpu_seconds(processes)
         main_run = run_locust(folder, data, port, args.users, args.seconds, args.think,
                               False, "main")
         cpu_after = cpu_seconds(processes)
         main_run["cpu"] = {name: (cpu_after[name] - cpu_before[name]) / args.seconds
                            for name in cpu_after}
+        main_run["nice"] = nice
         from assistant.models import Job
 
         uploads = Job.objects.filter(team__slug="load", kind="meetings.transcribe")

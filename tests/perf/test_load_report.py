@@ -16,6 +16,14 @@ def test_the_report_gives_the_cpu_of_each_process_and_the_web_process_count(monk
     assert "uvicorn (3 processes" in text
     assert "web 0.81, speech worker 0.62, machine busy 1.90" in text
     assert "| home | 10 | 2.5 | 20 | 250 | 400 | 0 | yes |" in text
+    assert "Priorities" not in text  # not measured, not claimed
+
+
+def test_the_report_gives_each_process_priority():
+    main = {"rows": [_row("home"), _row("Aggregated")], "5xx": {}, "users": 200, "seconds": 60,
+            "think": 5.0, "nice": {"web": 0, "speech worker": 10}}
+    text = load_eval.report(main, [], {}, ("0.5", "4.6"), "python -m bench.load_eval")
+    assert "below the web): web 0, speech worker 10." in text
 
 
 def test_cpu_seconds_counts_a_process_and_its_children(tmp_path):

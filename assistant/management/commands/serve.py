@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -53,6 +54,35 @@ def thread_env(threads: int) -> dict[str, str]:
 def worker_env(queue: str, *, cores: int | None = None) -> dict[str, str]:
     """The worker's environment: this process's, with its thread counts set explicitly."""
     return {**os.environ, **thread_env(process_threads(queue, cores=cores))}
+
+
+# The workers that run long model jobs. The live worker is not among them: its captions are
+# due within seconds, like a page.
+BATCH_QUEUES = ("speech", "text", "default")
+
+
+def worker_nice(queue: str) -> int:
+    """How many steps below the web server a worker runs (os.nice): WORKER_NICE (0-19, 10
+    unless set) for the batch workers, 0 for the live one. On a machine the workers keep busy,
+    a page then waits for a core behind no transcription (bench/results/load.md)."""
+    if queue not in BATCH_QUEUES:
+        return 0
+    value = os.environ.get("WORKER_NICE") or "10"
+    try:
+        niceness = int(value)
+    except ValueError:
+        raise ValueError("WORKER_NICE must be a whole number from 0 to 19") from None
+    if not 0 <= niceness <= 19:
+        raise ValueError("WORKER_NICE must be a whole number from 0 to 19")
+    return niceness
+
+
+def lowered(niceness: int) -> Callable[[], None] | None:
+    """For Popen(preexec_fn=...): the child starts `niceness` steps below this process, so
+    Celery's pool processes, forked from it, inherit the priority."""
+    if not niceness:
+        return None
+    return lambda: os.nice(niceness)
 
 
 def web_env() -> dict[str, str]:
@@ -109,7 +139,9 @@ class Command(BaseCommand):
             commands[f"worker-{queue}"] = worker_command(queue)
         envs = {"web": web_env()}
         envs |= {f"worker-{q}": worker_env(q) for q in ("speech", "text", "live", "default")}
-        processes = {name: subprocess.Popen(cmd, env=envs.get(name))
+        nice = {f"worker-{q}": worker_nice(q) for q in ("speech", "text", "live", "default")}
+        processes = {name: subprocess.Popen(cmd, env=envs.get(name),
+                                            preexec_fn=lowered(nice.get(name, 0)))
                      for name, cmd in commands.items()}
         broker = ("Redis" if settings.REDIS_URL
                   else f"the embedded broker in {settings.CELERY_BROKER_FOLDER}")
