@@ -14,6 +14,7 @@ from .errors import ModelUnavailable
 from .registry import Loaded, get_or_load, require_files
 
 SPEECH_KINDS = ("speech_en", "speech_multi")
+SHORT_CLIP_SAMPLES = 30 * 16000  # one Whisper window
 CT2_WHISPER = "a CTranslate2 Whisper folder (model.bin, config.json, tokenizer.json)"
 
 
@@ -56,6 +57,41 @@ class Transcription:
 class _Speech:
     model: Any
     batched: Any = None
+    # The last window encoded for language detection, kept for the transcription that follows
+    # it (faster-whisper would encode the same window again): (digest, encoder output).
+    encoded: tuple[bytes, Any] | None = None
+
+    def encode(self, window) -> Any:
+        """Whisper's encoder on one padded 30-s window of features, reusing the last one."""
+        if self.encoded is not None and self.encoded[0] == _digest(window):
+            output, self.encoded = self.encoded[1], None
+            return output
+        return self._encode(window)
+
+    def _encode(self, window) -> Any:
+        from faster_whisper.transcribe import WhisperModel
+
+        return WhisperModel.encode(self.model, window)
+
+    def detect_language(self, wav) -> tuple[str, float]:
+        """The language of a clip of at most 30 s, from the window the transcription encodes
+        first (features as faster-whisper makes them, without the last frame it drops): the
+        detection and the transcript share one encoder pass instead of two."""
+        from faster_whisper.audio import pad_or_trim
+
+        extractor = self.model.feature_extractor
+        features = extractor(wav)
+        window = pad_or_trim(features[:, :min(extractor.nb_max_frames, features.shape[-1] - 1)])
+        output = self._encode(window)
+        self.encoded = (_digest(window), output)
+        token, probability = self.model.model.detect_language(output)[0][0]
+        return token[2:-2], float(probability)
+
+
+def _digest(window) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(window.tobytes(), digest_size=16).digest()
 
 
 def _build(config: SlotConfig, path: Path) -> _Speech:
@@ -78,7 +114,9 @@ def _build(config: SlotConfig, path: Path) -> _Speech:
         num_workers=1,
         local_files_only=True,
     )
-    return _Speech(model)
+    speech = _Speech(model)
+    model.encode = speech.encode  # reuses the detection's window (_Speech.detect_language)
+    return speech
 
 
 def load(config: SlotConfig) -> Loaded:
@@ -119,6 +157,7 @@ def transcribe(
     if "temperature" in params:
         options["temperature"] = params["temperature"]
     batch_size = int(params.get("batch_size", 0))
+    detected = None
     if batch_size > 1:
         # The batched pipeline is ~1.6x faster on 2 cores but always cuts on VAD.
         from faster_whisper import BatchedInferencePipeline
@@ -127,6 +166,10 @@ def transcribe(
             speech.batched = BatchedInferencePipeline(speech.model)
         pieces, info = speech.batched.transcribe(wav, batch_size=batch_size, **options)
     else:
+        if (language is None and not vad and len(wav) <= SHORT_CLIP_SAMPLES
+                and speech.model.model.is_multilingual):
+            detected = speech.detect_language(wav)
+            options["language"] = detected[0]
         pieces, info = speech.model.transcribe(wav, **options)
     segments = []
     # faster-whisper decodes lazily: each segment appears as this loop pulls it.
@@ -141,6 +184,5 @@ def transcribe(
             on_progress(min(1.0, piece.end / info.duration))
     if on_progress is not None:
         on_progress(1.0)
-    return Transcription(
-        info.language, float(info.language_probability), float(info.duration), segments
-    )
+    probability = detected[1] if detected else info.language_probability
+    return Transcription(info.language, float(probability), float(info.duration), segments)

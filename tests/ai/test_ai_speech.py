@@ -66,3 +66,26 @@ def test_batched_pipeline_from_params(clip: np.ndarray) -> None:
     meetings = [w.start for s in result.segments for w in s.words if "meeting" in w.word.lower()]
     # Timestamps are in the original timeline, after VAD cut the silence out.
     assert meetings[0] < len(clip) / SAMPLE_RATE + 0.5 < meetings[1]
+
+
+def test_a_short_clip_is_encoded_once_to_detect_its_language_and_transcribe_it(
+    espeak: None, monkeypatch
+) -> None:
+    from assistant.ai.speech import _Speech, load
+
+    config = SlotConfig("speech_multi", params={"beam_size": 1, "temperature": 0.0})
+    speech = load(config).model
+    windows: list[int] = []
+    encode = _Speech._encode
+    monkeypatch.setattr(_Speech, "_encode", lambda self, w: (windows.append(1), encode(self, w))[1])
+    german = speak("Guten Morgen, die Besprechung beginnt morgen um neun Uhr.", "de")
+    result = transcribe(config, german, vad=False, word_timestamps=False)
+    # faster-whisper alone encodes the window twice (detection, then transcription).
+    assert windows == [1] and speech.encoded is None
+    own, _, _ = speech.model.detect_language(german)
+    assert result.language == own == "de" and 0.3 < result.language_probability <= 1
+    assert {"morgen", "besprechung"} & _words(result.text)
+    # A given language, or a clip longer than one window, takes faster-whisper's own path.
+    windows.clear()
+    transcribe(config, german, language="de", vad=False, word_timestamps=False)
+    assert windows == [1]
