@@ -38,6 +38,9 @@ BATCH_S = 25.0  # finished utterances captioned in one Whisper pass when the wor
 PARTIAL_EVERY_S = 1.5  # new speech before the growing utterance is transcribed again
 GAP_S = 0.3  # a jump in the audio's position larger than this is a new microphone session
 SHORT_S = 1.5  # shorter utterances keep the speaker's last language (detection is unsure)
+# A pause this long may be the end of the utterance: what was said is transcribed at once, so
+# if the pause lasts to MIN_SILENCE_MS the final caption is that transcript, already made.
+PAUSE_MS = 150
 
 
 def live_speech_config(team) -> SlotConfig:
@@ -48,13 +51,22 @@ def live_speech_config(team) -> SlotConfig:
     return SlotConfig(kind=base.kind, source=base.source, path=base.path, params=params)
 
 
-def speech_regions(audio: np.ndarray) -> list[dict]:
+def speech_regions(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS) -> list[dict]:
     """Silero VAD's speech stretches, as sample ranges of `audio`."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    options = VadOptions(min_silence_duration_ms=MIN_SILENCE_MS, speech_pad_ms=SPEECH_PAD_MS,
+    options = VadOptions(min_silence_duration_ms=min_silence_ms, speech_pad_ms=SPEECH_PAD_MS,
                          min_speech_duration_ms=200)
     return get_speech_timestamps(audio, options)
+
+
+def pause_at(audio: np.ndarray) -> int | None:
+    """Where the speech in `audio` paused for at least PAUSE_MS at its end (the sample after
+    the last speech, with its padding), or None while it goes on or is all quiet."""
+    regions = speech_regions(audio, PAUSE_MS)
+    if regions and regions[-1]["end"] < len(audio) - 1:
+        return regions[-1]["end"]
+    return None
 
 
 @dataclass
@@ -67,7 +79,8 @@ class Stream:
     checked: int = 0  # len(audio) when voice activity was last looked at
     partial: Caption | None = None
     partial_start: int = 0
-    partial_upto: int = 0
+    partial_upto: int = 0  # the partial caption's text covers the audio up to here
+    heard_upto: int = 0  # the last partial transcription, with words or without
     language: str = ""  # of the speaker's last utterance
     heard_as: str = ""  # of the utterance in progress, from its first partial
     # A partial costs a whole Whisper pass: on a busy machine they are spaced out further,
@@ -95,6 +108,7 @@ class Stream:
         self.checked = max(0, self.checked - upto)
         self.partial_start -= upto
         self.partial_upto -= upto
+        self.heard_upto -= upto
 
 
 class RoomWork:
@@ -153,12 +167,20 @@ class RoomWork:
             # Behind (a busy machine), several utterances have ended: Whisper hears up to
             # 30 s for the price of one, so they are captioned together to catch up.
             fits = [r for r in done if r["end"] - start <= BATCH_S * RATE] or done[:1]
+            began = time.monotonic()
             self.finish(stream, fits[-1]["end"], start)
+            log.info("live: %.1f s utterance final %.2f s after its end was seen, which was "
+                     "%.2f s of audio after the end", (fits[-1]["end"] - start) / RATE,
+                     time.monotonic() - began, (n - fits[-1]["end"]) / RATE)
             return True
         if n - start > MAX_UTTERANCE_S * RATE:
             self.finish(stream, n, start)
             return True
-        if n - max(stream.partial_upto, start) >= stream.partial_every * RATE:
+        paused = pause_at(stream.audio[start:])
+        if paused is not None and stream.heard_upto < start + paused:
+            self.partial(stream, start, n)  # likely the final caption's text
+            return True
+        if n - max(stream.heard_upto, start) >= stream.partial_every * RATE:
             self.partial(stream, start, n)
             return True
         return False
@@ -171,13 +193,17 @@ class RoomWork:
                           word_timestamps=False)
 
     def partial(self, stream: Stream, start: int, end: int) -> None:
-        began = time.monotonic()
-        # The first partial of an utterance detects its language (a second encoder pass);
-        # the later ones and the final caption reuse it, so the final is heard once.
-        heard = self._hear(stream, stream.audio[start:end], language=stream.heard_as or None)
+        began, given = time.monotonic(), stream.heard_as or None
+        # The first partial of an utterance detects its language; the later ones and the
+        # final caption reuse it.
+        heard = self._hear(stream, stream.audio[start:end], language=given)
         if not stream.heard_as and heard.language_probability >= 0.5:
             stream.heard_as = heard.language
-        stream.partial_every = max(PARTIAL_EVERY_S, 2 * (time.monotonic() - began))
+        took = time.monotonic() - began
+        stream.partial_every = max(PARTIAL_EVERY_S, 2 * took)
+        stream.heard_upto = end  # even if it was not words
+        log.info("live: partial of %.1f s took %.2f s (language %s)", (end - start) / RATE,
+                 took, "given" if given else "detected")
         text = heard.text.strip()
         if not text:
             return
@@ -194,7 +220,7 @@ class RoomWork:
         audio = stream.audio[start:end]
         partial = stream.partial
         if (partial is not None and stream.partial_start <= start + GAP_S * RATE
-                and stream.partial_upto >= end):
+                and stream.partial_upto >= end - SPEECH_PAD_MS * RATE // 1000):
             text, language = partial.text, partial.language  # already heard all of it
         elif len(audio) >= 0.2 * RATE:
             heard = self._hear(stream, audio, language=stream.heard_as or None)
@@ -203,7 +229,7 @@ class RoomWork:
             text, language = "", ""
         at = (self.seconds(stream, start), self.seconds(stream, end))
         stream.drop(end)
-        stream.partial, stream.heard_as = None, ""
+        stream.partial, stream.heard_as, stream.heard_upto = None, "", 0
         Participant.objects.filter(pk=stream.participant.pk).update(heard_until=stream.base)
         stream.participant.heard_until = stream.base
         if not text:

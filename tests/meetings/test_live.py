@@ -79,6 +79,42 @@ def test_utterances_become_partial_then_final_captions(room, espeak):  # noqa: F
     assert room.participants.get().heard_until >= int(finals[1].end * RATE) - RATE
 
 
+def test_a_pause_is_heard_at_once_so_the_final_caption_needs_no_second_hearing(
+        room, espeak, monkeypatch):  # noqa: F811
+    import meetings.live
+
+    heard = []
+
+    def counting(config, audio, **options):
+        result = transcribe(config, audio, **options)
+        heard.append((len(audio) / RATE, result.text.strip()))
+        return result
+
+    transcribe = meetings.live.transcribe
+    monkeypatch.setattr(meetings.live, "transcribe", counting)
+    # After the first partial, no more on a schedule: only the pause can be heard early.
+    monkeypatch.setattr(meetings.live, "PARTIAL_EVERY_S", 1e9)
+    host = room.participants.get()
+    said = speak("Please send the budget report to the whole team by Friday.")
+    audio = np.concatenate([np.zeros(RATE // 2, np.float32), said,
+                            np.zeros(int(1.5 * RATE), np.float32)])
+    work, shown = RoomWork(room), []
+    samples = (audio * 32767).astype("<i2")
+    for start in range(0, len(samples), RATE // 2):
+        audio_append(participant=host, pcm=samples[start:start + RATE // 2].tobytes(),
+                     capture="a", at=start)
+        work.run_once()
+        shown += list(Caption.objects.filter(room=room, final=False).values_list("text", flat=True))
+    while work.run_once():
+        pass
+    [final] = _said(room)
+    assert "budget" in final.text.lower() and "team" in final.text.lower()
+    # Heard whole once, at the pause, before its end was sure: shown as a partial caption,
+    # then made final as it was.
+    whole = [text for seconds, text in heard if seconds >= len(said) / RATE - 0.3]
+    assert whole == [final.text] and final.text in shown
+
+
 def test_german_speech_reaches_each_reader_in_their_language(world, room):
     speaker = room_join(room=room, user=world.teammate, caption_language="")
     english_reader = room_join(room=room, user=world.manager, caption_language="en")
