@@ -53,3 +53,13 @@ def test_other_targets_need_a_team_with_a_slot(two_languages):
     with pytest.raises(CommandError, match="--team") as raised:
         call_command("translate", str(two_languages), "--to", "fr")
     assert raised.value.returncode == 2
+
+
+def test_a_long_passage_is_cut_at_pauses_into_stretches_whisper_translates_whole():
+    from meetings.live_translate import MAX_SEGMENT_S, speech_stretches
+
+    german = load_audio(MULTILINGUAL)[int(30.8 * RATE):int(60 * RATE)]  # one 21-s stretch + 8 s
+    stretches = speech_stretches(german)
+    assert len(stretches) >= 3
+    assert all(0 < end - start <= (MAX_SEGMENT_S + 0.5) * RATE for start, end in stretches)
+    assert all(a[1] <= b[0] for a, b in zip(stretches, stretches[1:]))
