@@ -68,17 +68,25 @@ class Stack:
                     "CELERY_QUEUE_PREFIX": self.prefix, "REDIS_URL": redis,
                     "DJANGO_SETTINGS_MODULE": "assistant.settings"}
         self.processes: list[subprocess.Popen] = []
+        self.folder = folder
 
     def start(self) -> None:
         run = {"cwd": ROOT, "env": self.env, "start_new_session": True}
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], check=True,
                        cwd=ROOT, env=self.env)
+        from assistant.management.commands.serve import process_threads, thread_env
+
         for queue in ("live", "speech"):
+            # Each worker's threads as `manage.py serve` sets them; the live worker's log
+            # (its partial and final timings) is kept in the run's folder.
+            log = open(self.folder / f"{queue}.log", "w")  # noqa: SIM115 - closed with the process
             self.processes.append(subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "assistant", "worker", "-Q",
                  f"{self.prefix}{queue}", "-n", f"{self.prefix}{queue}@%h", "--concurrency",
                  "1", "--pool", "prefork", "--without-gossip", "--without-mingle",
-                 "--loglevel", "WARNING"], **run))
+                 "--loglevel", "INFO" if queue == "live" else "WARNING"],
+                **{**run, "env": {**self.env, **thread_env(process_threads(queue))}}, stdout=log,
+                stderr=subprocess.STDOUT))
         self.processes.append(subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "assistant.asgi:application", "--port",
              str(self.port), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
@@ -158,12 +166,16 @@ def latency(stack: Stack) -> dict[str, Any]:
                                  client.cookies["sessionid"].value)
     speaker, reader = people[dev.pk], people[ana.pk]
 
-    # The speech worker gets a meeting to transcribe (twice, so it stays busy throughout).
+    # The speech worker gets meetings to transcribe, topped up while the room streams, so it
+    # is transcribing throughout.
     from django.core.files.base import ContentFile
 
-    jobs = [meeting_create(team=team, user=dev, upload=ContentFile(LOAD_JOB.read_bytes(),
-                                                                    name=f"load{i}.flac"),
-                           title=f"Load {i}").job for i in range(2)]
+    def load_job():
+        return meeting_create(team=team, user=dev, title=f"Load {len(jobs)}",
+                              upload=ContentFile(LOAD_JOB.read_bytes(), name="load.flac")).job
+
+    jobs: list = []
+    jobs += [load_job(), load_job()]
     room = room_create(team=team, host=dev, title="Platform weekly (bench)")
     room_join(room=room, user=ana)
     _wait_for_web(speaker, f"/meetings/rooms/{room.pk}/")
@@ -206,6 +218,8 @@ def latency(stack: Stack) -> dict[str, Any]:
         speaker.open(f"/meetings/rooms/{room.pk}/audio/?capture={capture}&at={at}",
                      samples[at:at + PIECE].tobytes()).read()
         busy += Job.objects.filter(pk__in=[j.pk for j in jobs], status="running").exists()
+        if not Job.objects.filter(pk__in=[j.pk for j in jobs], status="queued").exists():
+            jobs.append(load_job())
     pieces = k + 1
     silence = np.zeros(PIECE, "<i2").tobytes()
     for j in range(4):  # two seconds of quiet after the last word
@@ -304,7 +318,14 @@ def report(live: dict[str, Any], multi: dict[str, Any], broker: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--latency-only", action="store_true",
+                        help="print the latency figures; skip the multilingual check and "
+                             "leave bench/results/live.md as it is")
+    args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="live-bench-"))
     redis = redis_url()
     stack = Stack(folder, redis)
@@ -320,6 +341,17 @@ def main() -> int:
         live = latency(stack)
     finally:
         stack.stop()
+    print(f"live worker's log: {folder / 'live.log'}")
+    if args.latency_only:
+        measured = [r["latency"] for r in live["turns"] if r["latency"] is not None]
+        print(f"turn end → final caption: p50 {_p(measured, 50):.2f} s, "
+              f"p90 {_p(measured, 90):.2f} s, n {len(measured)} of {len(live['turns'])}; "
+              f"own end: p50 {_p(live['own'], 50):.2f} s, p90 {_p(live['own'], 90):.2f} s; "
+              f"speech worker transcribing during {live['speech_busy']:.0%} of the stream; "
+              f"load {live['load']}")
+        for row in live["turns"]:
+            print(f"{row['end']:6.1f} {row['latency']}  {row['caption']}")
+        return 0
     multi = multilingual()
     broker = "Redis pub/sub" if redis else "the database (no Redis)"
     OUT.parent.mkdir(exist_ok=True)
