@@ -74,10 +74,17 @@ class Stack:
         run = {"cwd": ROOT, "env": self.env, "start_new_session": True}
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], check=True,
                        cwd=ROOT, env=self.env)
-        from assistant.management.commands.serve import process_threads, thread_env
+        from assistant.management.commands.serve import (
+            lowered,
+            process_threads,
+            thread_env,
+            worker_nice,
+        )
 
+        self.workers = {q: (process_threads(q), worker_nice(q)) for q in ("live", "speech")}
         for queue in ("live", "speech"):
-            # Each worker's threads as `manage.py serve` sets them; the live worker's log
+            # Each worker's threads and priority as `manage.py serve` sets them (the speech
+            # worker WORKER_NICE below the live one); the live worker's log
             # (its partial and final timings) is kept in the run's folder.
             log = open(self.folder / f"{queue}.log", "w")  # noqa: SIM115 - closed with the process
             self.processes.append(subprocess.Popen(
@@ -86,7 +93,7 @@ class Stack:
                  "1", "--pool", "prefork", "--without-gossip", "--without-mingle",
                  "--loglevel", "INFO" if queue == "live" else "WARNING"],
                 **{**run, "env": {**self.env, **thread_env(process_threads(queue))}}, stdout=log,
-                stderr=subprocess.STDOUT))
+                stderr=subprocess.STDOUT, preexec_fn=lowered(worker_nice(queue))))
         self.processes.append(subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "assistant.asgi:application", "--port",
              str(self.port), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
@@ -249,7 +256,7 @@ def latency(stack: Stack) -> dict[str, Any]:
     partials = sum(1 for _, d in received if not d["final"] and d["text"]
                    and d["id"] not in warmed)
     return {"turns": rows, "own": own, "partials": partials, "finals": len(finals),
-            "speech_busy": busy / pieces, "load": (load_before, load_after),
+            "speech_busy": busy / pieces, "workers": stack.workers, "load": (load_before, load_after),
             "captions_stored": Caption.objects.filter(room=room, final=True).count()}
 
 
@@ -284,7 +291,10 @@ def report(live: dict[str, Any], multi: dict[str, Any], broker: str) -> str:
         "",
         f"Streaming `platform-weekly.flac` (76 s, 14 reference turns) in real time into a room "
         f"(0.5 s pieces over HTTP), a second participant reading the event stream; a speech "
-        f"worker transcribing a meeting during {live['speech_busy']:.0%} of the stream.",
+        f"worker transcribing a meeting during {live['speech_busy']:.0%} of the stream. "
+        f"Workers as `manage.py serve` starts them: "
+        + ", ".join(f"{queue} {threads} thread{'s' * (threads > 1)} at nice +{nice}"
+                    for queue, (threads, nice) in live["workers"].items()) + ".",
         "",
         "| measure | p50 | p90 | n |",
         "| --- | ---: | ---: | ---: |",
