@@ -256,7 +256,8 @@ def latency(stack: Stack) -> dict[str, Any]:
     partials = sum(1 for _, d in received if not d["final"] and d["text"]
                    and d["id"] not in warmed)
     return {"turns": rows, "own": own, "partials": partials, "finals": len(finals),
-            "speech_busy": busy / pieces, "workers": stack.workers, "load": (load_before, load_after),
+            "speech_busy": busy / pieces, "workers": stack.workers,
+            "load": (load_before, load_after),
             "captions_stored": Caption.objects.filter(room=room, final=True).count()}
 
 
