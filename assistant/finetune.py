@@ -6,8 +6,10 @@
 2. LoRA (PEFT, r=8 on the attention projections) trains a copy of the team's text model on
    the pairs, in the same chat prompt the assistant uses (`assistant_answer`).
 3. Before and after scores on the held-out pairs (ROUGE-L F1, exact match). Only a better
-   adapter is merged into the base weights, saved as a Hugging Face folder (what the text
-   runtime loads) and made the team's text slot; every version stays on disk for rollback.
+   adapter is merged into the base weights, saved as a Hugging Face folder and, when the
+   base is a GGUF file (llama.cpp in production), as that file with the merged attention
+   weights (finetune_gguf.py), checked on the held-out pairs through llama.cpp; that becomes
+   the team's text slot. Every version stays on disk for rollback.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .ai import SlotConfig, evict
+from .ai import SlotConfig, evict, generate_text
 from .ai import text as text_runtime
+from .finetune_gguf import gguf_with_merged
 from .knowledge import sentences
 from .models import (
     FineTuneRun,
@@ -59,6 +62,7 @@ SPANS = [
 ]
 HELD_OUT_EVERY = 4  # one source in four is held out
 MAX_TRAIN, MAX_EVAL = 240, 40
+GGUF_NAME = "merged.gguf"  # the tuned model for llama.cpp, next to the Hugging Face folder
 # Two passes over the pairs: on bench/kb_fixture (70 training pairs) one pass already lifts
 # held-out ROUGE-L from 0.12 to 0.69 (bench/results/finetune.md); more overfits small teams.
 EPOCHS, MIN_STEPS, MAX_STEPS = 2, 20, 120
@@ -150,12 +154,25 @@ def evaluate(model, tokenizer, template: str, pairs: list[Pair], batch: int = 8)
                                  pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
         for row in out[:, inputs["input_ids"].shape[1]:]:
             answers.append(tokenizer.decode(row, skip_special_tokens=True).strip().split("\n")[0])
+    return {**_scores(answers, pairs),
+            "examples": [{"q": p.question, "gold": p.answer, "got": a}
+                         for p, a in list(zip(pairs, answers, strict=True))[:5]]}
+
+
+def _scores(answers: list[str], pairs: list[Pair]) -> dict:
     rouge = [rouge_l(a, p.answer) for a, p in zip(answers, pairs, strict=True)]
     exact = [exact_match(a, p.answer) for a, p in zip(answers, pairs, strict=True)]
     return {"rouge_l": round(sum(rouge) / max(1, len(rouge)), 4),
-            "exact_match": round(sum(exact) / max(1, len(exact)), 4),
-            "examples": [{"q": p.question, "gold": p.answer, "got": a}
-                         for p, a in list(zip(pairs, answers, strict=True))[:5]]}
+            "exact_match": round(sum(exact) / max(1, len(exact)), 4)}
+
+
+def evaluate_engine(config: SlotConfig, template: str, pairs: list[Pair]) -> dict:
+    """`evaluate` through the text runtime (llama.cpp for a GGUF file): the product's path."""
+    answers = [generate_text(config, [{"role": "user", "content": template.format(
+        passage=p.context, question=p.question)}], max_new_tokens=16, temperature=0.0)
+        .strip().split("\n")[0] for p in pairs]
+    evict(config)
+    return _scores(answers, pairs)
 
 
 def _batches(tokenizer, template: str, pairs: list[Pair], size: int, steps: int, seed: int = 0):
@@ -252,7 +269,19 @@ def finetune_run(*, run: FineTuneRun, progress: Report, steps: int | None = None
     run.folder = str(folder)
     if better:
         progress(95, "Merging the adapter into the model")
-        save_merged(model.merge_and_unload(), tokenizer, folder / "merged")
+        merged = model.merge_and_unload()
+        save_merged(merged, tokenizer, folder / "merged")
+        base_file = Path(text_runtime.load(config).path)
+        if base_file.suffix == ".gguf":
+            # Production serves a GGUF file on llama.cpp: so does the tuned model, checked on
+            # the held-out questions through that engine before it is used.
+            progress(97, "Writing the tuned model for llama.cpp")
+            gguf_with_merged(base_file, merged.state_dict(), folder / GGUF_NAME)
+            run.after = {**run.after, "llama_cpp": evaluate_engine(
+                SlotConfig(kind="text", source="path", path=str(folder / GGUF_NAME),
+                           params=config.params), template, held)}
+            if run.after["llama_cpp"]["rouge_l"] <= run.before["rouge_l"]:
+                (folder / GGUF_NAME).unlink()  # the Hugging Face folder is used instead
     run.seconds = round(time.perf_counter() - began, 1)
     run.status = FineTuneRun.Status.KEPT
     run.save()
@@ -280,9 +309,12 @@ def save_merged(model, tokenizer, folder: Path) -> None:
 
 
 def finetune_activate(*, run: FineTuneRun, user: User | None) -> None:
-    """Make this version's merged model the team's text slot (also a rollback to it)."""
-    merged = Path(run.folder) / "merged"
-    if not (merged / "config.json").is_file():
+    """Make this version's merged model the team's text slot (also a rollback to it): the
+    llama.cpp file when there is one, else the Hugging Face folder."""
+    merged = Path(run.folder) / GGUF_NAME
+    if not merged.is_file():
+        merged = Path(run.folder) / "merged"
+    if not merged.is_file() and not (merged / "config.json").is_file():
         raise ValueError(f"Version {run.version} has no merged model to use.")
     _set_text_slot(team=run.team, user=user, source="path", path=str(merged),
                    params=run.base.get("params", {}), note=f"adapter v{run.version}")

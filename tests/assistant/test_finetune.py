@@ -111,3 +111,77 @@ def test_the_default_training_is_two_passes_over_the_pairs_within_bounds():
     assert default_steps(70, 8) == 20  # 18 steps for two passes, at least 20
     assert default_steps(200, 8) == 50
     assert default_steps(240, 2) == 120  # never more than 120
+
+
+def _agreement(first, second) -> float:
+    """How often two GGUF files predict the same next token along one English text."""
+    import numpy as np
+    from llama_cpp import Llama
+
+    text = ("The team met on Monday to plan the release. Anna will update the documentation "
+            "before Friday, and the security review is scheduled for next week.")
+    guesses = []
+    for path in (first, second):
+        llm = Llama(model_path=str(path), n_ctx=256, logits_all=True, verbose=False, n_threads=2)
+        tokens = llm.tokenize(text.encode())
+        llm.eval(tokens)
+        guesses.append(np.argmax(np.asarray(llm.scores[:len(tokens)]), axis=1))
+        llm.close()
+    return float(np.mean(guesses[0] == guesses[1]))
+
+
+def test_a_merged_model_is_written_for_llama_cpp_and_answers_as_the_base_file_does(
+        world, tmp_path):
+    import numpy as np
+    import torch
+
+    from assistant.ai import SlotConfig
+    from assistant.ai import text as runtime
+    from assistant.finetune_gguf import gguf_with_merged, llama_permute
+
+    base = runtime.load(SlotConfig(kind="text"))
+    assert base.model.engine == "llama.cpp" and str(base.path).endswith(".gguf")
+    state = base.model.model.state_dict()  # de-quantized by transformers, as training sees it
+    out = tmp_path / "v1" / "merged.gguf"
+    layers = base.model.model.config.num_hidden_layers
+    assert gguf_with_merged(Path(base.path), state, out) == 4 * layers
+    assert not out.with_suffix(".partial").exists()
+    # llama.cpp runs it and predicts the next word along a text as the base file does
+    # (float16 against 4-bit weights: not always the same rounding, so nearly always).
+    assert _agreement(base.path, out) >= 0.8
+    # Read back as transformers reads a GGUF file (undoing llama.cpp's row order of q and k),
+    # the attention weights are the merged ones, to float16's precision.
+    from transformers import AutoModelForCausalLM
+
+    again = AutoModelForCausalLM.from_pretrained(out.parent, gguf_file=out.name,
+                                                 local_files_only=True).state_dict()
+    for name in [k for k in state if k.endswith(("_proj.weight",)) and "self_attn" in k]:
+        assert torch.allclose(again[name], state[name], atol=2e-3, rtol=1e-2), name
+    weights = np.arange(24 * 2, dtype=np.float32).reshape(24, 2)
+    assert not np.array_equal(llama_permute(weights, 3), weights)
+
+    # A version with a llama.cpp file is activated with it.
+    run = FineTuneRun.objects.create(team=world.team, version=1, status="kept",
+                                     folder=str(out.parent),
+                                     base={"source": "embedded", "path": "", "params": {}})
+    finetune_activate(run=run, user=world.owner)
+    config = slot_config(team=world.team, kind="text")
+    assert config.source == "path" and config.path == str(out)
+    assert runtime.load(config).model.engine == "llama.cpp"
+
+
+def test_a_model_that_is_not_llama_is_refused_clearly(tmp_path):
+    import gguf
+
+    from assistant.finetune_gguf import gguf_with_merged
+
+    path = tmp_path / "other.gguf"
+    writer = gguf.GGUFWriter(str(path), "gpt2")
+    writer.add_tensor("token_embd.weight", __import__("numpy").zeros((4, 4), "float32"))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    with pytest.raises(ValueError, match="only Llama-family"):
+        gguf_with_merged(path, {}, tmp_path / "out.gguf")
+    assert not (tmp_path / "out.gguf").exists()
