@@ -262,8 +262,11 @@ def finetune_bench(team, steps: int | None, batch: int = 8, max_eval: int = 40) 
         "| --- | ---: | ---: |",
         f"| ROUGE-L F1 | {b['rouge_l']:.3f} | **{a['rouge_l']:.3f}** |",
         f"| exact match | {b['exact_match']:.3f} | **{a['exact_match']:.3f}** |",
+        *([f"| after, through llama.cpp (the merged GGUF file the slot serves): ROUGE-L, "
+           f"exact match | | {a['llama_cpp']['rouge_l']:.3f}, "
+           f"{a['llama_cpp']['exact_match']:.3f} |"] if "llama_cpp" in a else []),
         "",
-        f"Total time (pairs, both evaluations, training, merge and save): **{seconds / 60:.1f} "
+        f"Total time (pairs, the evaluations, training, merge, the GGUF file and save): **{seconds / 60:.1f} "
         f"min** (target ≤ 20 min); loss {run.losses[0]:.3f} → {run.losses[-1]:.3f}. "
         f"Adapter activated: **{run.status == 'active'}** (text slot now `{config.source}`"
         f"{' ' + str(config.path) if config.path else ''}). 1-minute load average "

@@ -10,7 +10,6 @@ from assistant.finetune import (
     exact_match,
     finetune_activate,
     finetune_rollback_to_base,
-    finetune_run,
     qa_pairs,
     qa_pairs_from,
     rouge_l,
@@ -61,12 +60,18 @@ def test_held_out_pairs_come_from_other_documents(world):
 
 
 def test_a_short_real_run_trains_scores_and_activates_only_if_better(world, client_for):
+    """Through `manage.py finetune`, which runs the job in the foreground with progress."""
+    import io
+
+    from django.core.management import call_command
+
     team = _fixture_team(world)
-    run = FineTuneRun.objects.create(team=team, version=1, base={
-        "source": "embedded", "path": "", "params": {}})
-    seen = []
-    run = finetune_run(run=run, progress=lambda p, s: seen.append(s), steps=2, batch=2,
-                       max_eval=4)
+    out = io.StringIO()
+    call_command("finetune", "--team", team.slug, "--steps", "2", stdout=out)
+    run = FineTuneRun.objects.get(team=team)
+    assert run.job.status == "succeeded"
+    summary = f"v1: {run.pairs['train']} training / {run.pairs['held_out']} held-out"
+    assert summary in out.getvalue()
     assert len(run.losses) == 2 and all(loss > 0 for loss in run.losses)
     assert set(run.before) >= {"rouge_l", "exact_match"} and set(run.after) >= {"rouge_l"}
     assert (Path(run.folder) / "adapter" / "adapter_config.json").is_file()
@@ -75,7 +80,10 @@ def test_a_short_real_run_trains_scores_and_activates_only_if_better(world, clie
               and run.after["exact_match"] >= run.before["exact_match"])
     assert (run.status == "active") == better
     assert (slot_config(team=team, kind="text").source == "path") == better
-    assert any(s.startswith("Training step 2 of 2") for s in seen)
+    assert "Training step 2 of 2" in out.getvalue()
+    if better:  # the production engine's file is used if it too scores better, through it
+        gguf_better = run.after["llama_cpp"]["rouge_l"] > run.before["rouge_l"]
+        assert slot_config(team=team, kind="text").path.endswith("merged.gguf") == gguf_better
     page = client_for(world.owner).get(reverse("finetune-detail", args=[run.pk]))
     assert b"<polyline points=" in page.content and b"ROUGE-L" in page.content
 

@@ -31,9 +31,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--team", required=True, help="The team's slug.")
-        parser.add_argument("--steps", type=int, default=120, help="Optimizer steps.")
+        parser.add_argument("--steps", type=int, default=None,
+                            help="Optimizer steps (default: two passes over the pairs, 20–120).")
 
-    def handle(self, *args, team: str, steps: int, **options):
+    def handle(self, *args, team: str, steps: int | None, **options):
         chosen = Team.objects.filter(slug=team).first()
         if chosen is None:
             raise CommandError(f"No team with the slug {team!r}.")
