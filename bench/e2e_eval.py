@@ -126,16 +126,18 @@ class Processes:
         extra = {"PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir), "LOG_LEVEL": "WARNING"}
         for queue in QUEUES:
             env = {**(serve.worker_env(queue) or os.environ), **extra}
-            self._start(f"worker-{queue}", serve.worker_command(queue), env)
+            self._start(f"worker-{queue}", serve.worker_command(queue), env,
+                        serve.lowered(serve.worker_nice(queue)))
         web_env = getattr(serve, "web_env", lambda: {**os.environ, "ASSISTANT_PROCESS": "web"})
         self._start("web", serve.web_command("127.0.0.1", self.port), web_env())
         self.envs = {**{"worker-" + q: serve.worker_env(q) or {} for q in QUEUES},
                      "web": web_env()}
 
-    def _start(self, name: str, command: list[str], env: dict) -> None:
+    def _start(self, name: str, command: list[str], env: dict, preexec=None) -> None:
         log = open(self.run_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
         self.procs[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=preexec)
 
     def tree(self, name: str) -> list[psutil.Process]:
         try:
@@ -636,9 +638,9 @@ def markdown(args, started, sizes, cold, runs, compare, memory, processes, envs,
         f"{args.repeats}{' --no-compare' if args.no_compare else ''}"
         f"{' --no-live' if args.no_live else ''}`, {started:%Y-%m-%d %H:%M} UTC, commit "
         f"{_commit(started)}; {machine()}; {versions()}. PostgreSQL + Redis; the workers and "
-        "uvicorn as `manage.py serve` starts them (their environment below), every process under "
-        "`nice -n 19` on a shared machine; models warm (a 1-minute meeting ran first, with "
-        f"every model loading{'' if args.no_live else ' and 30 s streamed into a live room'}: "
+        "uvicorn as `manage.py serve` starts them (their environment below; the speech, "
+        "text and default workers WORKER_NICE below the web); models warm (a 1-minute "
+        f"meeting ran first, with every model loading{'' if args.no_live else ' and 30 s streamed into a live room'}: "
         f"{cold['wall']:.1f} s, load {cold['load']:.1f}).",
         "",
     ]
