@@ -640,7 +640,8 @@ def markdown(args, started, sizes, cold, runs, compare, memory, processes, envs,
         f"{_commit(started)}; {machine()}; {versions()}. PostgreSQL + Redis; the workers and "
         "uvicorn as `manage.py serve` starts them (their environment below; the speech, "
         "text and default workers WORKER_NICE below the web); models warm (a 1-minute "
-        f"meeting ran first, with every model loading{'' if args.no_live else ' and 30 s streamed into a live room'}: "
+        "meeting ran first, with every model loading"
+        f"{'' if args.no_live else ' and 30 s streamed into a live room'}: "
         f"{cold['wall']:.1f} s, load {cold['load']:.1f}).",
         "",
     ]
