@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import CONDITIONAL, DEFERRED, DISCOURSE, VAGUE_WISH
+from .lexicon import CONDITIONAL, DEFERRED, DISCOURSE, VAGUE_WISH, base_form
 from .tasks import CLAUSE_END
 from .text import Sentence, capitalise, clean, clip_words, content_words, similar
 from .triggers import expand
@@ -66,8 +66,29 @@ AGREE = re.compile(
     r"^(?:agreed|i\s+agree|we\s+agree|sounds\s+good|good\s+idea|great\s+idea|yes,?\s+let's|"
     r"let's\s+do\s+(?:that|it)|okay,?\s+let's|ok,?\s+let's|fine\s+by\s+me|deal|that\s+works|"
     r"makes\s+sense|definitely|absolutely|perfect|excellent|fair\s+enough|good\s+call|"
-    r"yes,?\s+(?:definitely|absolutely|agreed|exactly|good\s+idea)|exactly)\b",
+    r"yes,?\s+(?:definitely|absolutely|agreed|exactly|good\s+idea)|exactly|"
+    r"that(?:'s|\s+is)\s+(?:fine|good|great|okay|ok|perfect))\b",
     re.IGNORECASE,
+)
+# "Are we all happy with X?": the room asked for its consent; a yes from another settles X.
+CONSENT = re.compile(
+    r"\b(?:(?:are\s+we\s+(?:all\s+)?|(?:is|are)\s+(?:everyone|everybody|you\s+all|all\s+of\s+"
+    r"you)\s+)(?:happy|okay|ok|fine|good|comfortable|alright|all\s+right)\s+(?:with|about|on)|"
+    r"(?:does|do)\s+(?:everyone|everybody|you\s+all|we\s+all)\s+agree\s+(?:with|on|to))\s+"
+    r"(?:the\s+idea\s+of\s+)?(?P<rest>.+)",
+    re.IGNORECASE,
+)
+# "…if we can", "…if possible": a proposal kept open, not settled.
+OPEN_TAIL = re.compile(
+    r"\bif\s+(?:we|i|you|they)\s+(?:can|could)\b|\bif\s+possible\b|"
+    r"\bif\s+(?:we|there)\s+(?:have|is)\s+(?:the\s+)?(?:time|budget|money)\b",
+    re.IGNORECASE,
+)
+# "…how we should price it": a proposal inside a question, not one put to the room.
+WH_PROPOSAL = re.compile(r"\b(?:how|what|where|when|which|whether|why)\s*$", re.IGNORECASE)
+# "We won't add that feature": the matter is named elsewhere, the decision says nothing alone.
+VAGUE_MATTER = re.compile(
+    r"^(?:[\w']+\s+){0,3}(?:(?:that|this|those|these)(?:\s+[\w']+)?|it|them)$", re.IGNORECASE
 )
 NOT_DECIDED = re.compile(
     r"\b(?:not|never|yet|if|whether|unless|before|until|when|need\s+to|have\s+to|should|could|"
@@ -194,10 +215,19 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
     m = WE_WILL_NOT.search(text)
     if m and not CONDITIONAL.search(text[: m.start()]) and not text.rstrip().endswith("?"):
         return Decision(_phrase(text[m.start() :]), s, 0.65)
+    m = CONSENT.search(text)
+    if m and len(content_words(_phrase(m.group("rest")))) >= 2 and _agreed(sentences, i):
+        rest = m.group("rest")
+        first = rest.split()[0] if rest.split() else ""
+        if first.lower().endswith("ing"):  # "the idea of moving the stand-up" → "move …"
+            rest = base_form(first) + rest[len(first) :]
+        return Decision(_phrase(rest), s, 0.8)
     m = PROPOSAL.search(text)
     if (
         m
         and not CONDITIONAL.search(text[: m.start()])
+        and not WH_PROPOSAL.search(text[: m.start()])
+        and not OPEN_TAIL.search(m.group("rest"))
         and not IN_MEETING.match(m.group("rest"))
         and len(content_words(m.group("rest"))) >= 2
         and _agreed(sentences, i, strict=m.group(0).lower().startswith("let"))
@@ -211,7 +241,11 @@ def find_decisions(sentences: list[Sentence], lo: int = 0, hi: int | None = None
     found = []
     for i in range(lo, len(sentences) if hi is None else hi):
         decision = _read(sentences, i)
-        if decision is not None and len(content_words(decision.text)) >= 2:
+        if (
+            decision is not None
+            and len(content_words(decision.text)) >= 2
+            and not VAGUE_MATTER.match(decision.text)
+        ):
             found.append(decision)
     return found
 
