@@ -38,6 +38,10 @@ MIN_CONFIDENCE_UNOWNED = 0.6
 # Only when they answer a request ("Sure, I can do that"): on their own, "I can…" and "let
 # me…" are mostly abilities and things done in the meeting itself.
 REPLY_ONLY = ("can",)
+# A clause ending on a determiner was broken off ("I'll do some", "can you send the").
+BROKEN_OFF = re.compile(
+    r"\b(?:the|a|an|some|any|my|our|your|their|his|her|its|every|each)[\s,.…-]*$", re.I
+)
 POLITE = ("ask", "would", "want", "please", "ifyou", "imperative")
 NEEDS_WHEN = ("let", "must")
 
@@ -339,6 +343,8 @@ class ActionFinder:
              reply: Sentence | None = None, reply_from: str | None = None,
              merge_only: bool = False) -> None:  # fmt: skip
         s = self.sentences[i]
+        if BROKEN_OFF.search(clause(clean(rest))):
+            return  # "Okay, I'll do some": the speaker trailed off before saying what
         tasks = make_tasks(rest, s.text, self.meeting_date, self.time_zone)
         if not tasks:
             return
@@ -416,20 +422,35 @@ class ActionFinder:
             self.items.append(item)
 
 
-def merge_items(items: list[ActionItem]) -> list[ActionItem]:
-    """One item per owner and task: restatements later in the meeting add only a missing date."""
+def merge_items(items: list[ActionItem], closing: float | None = None) -> list[ActionItem]:
+    """One item per owner and task: restatements later in the meeting add only a missing date.
+
+    A task handed out at the close (from `closing`, seconds) that its owner had already named in
+    passing is the same item, in the close's words: the hand-out is the clearer statement.
+    """
     kept: list[ActionItem] = []
     for item in sorted(items, key=lambda x: (x.sentence.start, x.sentence.index)):
         twin = next((k for k in kept if k.owner == item.owner
                      and similar(k.task, item.task) >= 0.6), None)  # fmt: skip
+        handed = closing is not None and item.sentence.start >= closing
+        restated = twin is None and handed and item.owner is not None
+        if restated:
+            twin = next((k for k in kept if k.owner == item.owner and k.sentence.start < closing
+                         and _said_in(item.task, k.sentence.text)), None)  # fmt: skip
         if twin is None:
             kept.append(item)
             continue
         twin.due = twin.due or item.due
-        if twin.vague and not item.vague or item.confidence > twin.confidence + 0.2:
+        if restated or (twin.vague and not item.vague) or item.confidence > twin.confidence + 0.2:
             twin.task, twin.sentence, twin.vague = item.task, item.sentence, item.vague
         twin.confidence = max(twin.confidence, item.confidence)
     return kept
+
+
+def _said_in(task: str, sentence: str) -> bool:
+    """Whether a task's words, but for its verb, were all said in an earlier sentence."""
+    named = content_words(" ".join(task.split()[1:]))
+    return len(named) >= 2 and named <= content_words(sentence)
 
 
 def is_vague_task(task: str) -> bool:

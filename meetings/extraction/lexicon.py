@@ -55,8 +55,9 @@ PROCEDURAL = re.compile(
     r"(?:review|go\s+over|go\s+through|read|recap)\s+(?:the\s+)?(?:minutes|agenda|notes)\s+"
     r"(?:of|from)\s+(?:the\s+|our\s+)?(?:last|previous)\b|describe\b|cover\b|run\s+through|walk\s+(?:you\s+|us\s+)?"
     r"through|give\s+(?:you|us)\b|do\s+(?:an|the)\s+(?:opening|intro)|take\s+(?:each|them|you)\b|"
-    r"go\s+into|start\s+(?:at|from)|load\s+(?:it\s+|this\s+|that\s+)?up|rub\s+(?:off|out|it)|"
-    r"erase|copy\s+(?:this|that|it)\s+down|take\s+(?:that|it)\s+back)",
+    r"go\s+into|start\s+(?:at|from)|load\s+(?:it\s+|this\s+|that\s+)?up|"
+    r"erase|rub\b|wipe\s+(?:the\s+)?(?:board|whiteboard)|copy\s+(?:this|that|it)\s+down|"
+    r"take\s+(?:that|it)\s+back)",
     re.IGNORECASE,
 )
 ACCEPT = re.compile(

@@ -92,7 +92,7 @@ def extract_minutes(
         hi = min(lo + PIECE, len(sentences))
         finder.scan(lo, hi)
         decisions += find_decisions(sentences, lo, hi)
-    items = _likeliest(merge_items(finder.items), sentences, finder.closing)
+    items = _likeliest(merge_items(finder.items, finder.closing), sentences, finder.closing)
     polish_tasks(items, generate)
     asked = {i.sentence.index for i in finder.items}
     for lo in range(0, len(sentences), PIECE):

@@ -25,6 +25,7 @@ LEADING = re.compile(
 TRAILING = re.compile(
     r"(?:[\s,]+(?:please|as well|too|for me|for us|then|okay|ok|right|yeah|if you can|"
     r"if possible|if you could|thanks|thank you|again|now|first|also|for now|today|alright|"
+    r"(?:like|as)\s+(?:you|we|i)\s+(?:said|say|mentioned)|as\s+(?:discussed|agreed)|"
     r"all right|yes|sure|i think|i guess|and|or|so|but|the|a|an|to|of|with|for|on|in|at|by|from)"
     r")+\s*$",
     re.IGNORECASE,
