@@ -24,7 +24,7 @@ from .voices import (
 if TYPE_CHECKING:
     from assistant.ai import SlotConfig
 
-__all__ = ["NAMING_THRESHOLD", "diarize", "enroll_voice", "is_call"]
+__all__ = ["NAMING_THRESHOLD", "Ahead", "diarize", "enroll_voice", "is_call"]
 
 WINDOW_S = 1.5  # one Resemblyzer partial (1.6 s) per window: the cost per window is fixed
 HOP_S = 0.25
@@ -37,6 +37,9 @@ SWITCH_COST = 2.0  # log-odds a change of speaker between two adjacent words mus
 PAUSE_S = 0.8  # a pause this long makes a change of speaker cheap
 FLOOR = 0.05  # the least weight a word's windows give to any speaker
 DOMINANCE_DB = 10.0  # a channel this much louder than the others holds the voice
+# The voice windows' level is set from the speech of the first minutes (so the windows of a
+# long recording can be embedded while its later pieces are still being transcribed).
+GAIN_SECONDS = 240.0
 
 
 @dataclass
@@ -59,6 +62,70 @@ class _Voices:
     members: list[int | None] = field(default_factory=list)  # index of the enrolled voice
 
 
+class Ahead:
+    """Voice windows embedded while a mono recording is still being transcribed.
+
+    Transcription uses about one core of two; after each piece, the windows of its finished
+    stretches of speech are embedded on a background thread, and `diarize(..., ahead=)` uses
+    them (computing only the windows it lacks) with the same level for every window.
+    """
+
+    def __init__(self, wav: np.ndarray, *, config: SlotConfig) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.wav, self.config = np.asarray(wav, dtype=np.float32), config
+        self.duration = len(self.wav) / SAMPLE_RATE
+        self.gain: np.float32 | None = None
+        self.embedded: dict[tuple[float, float], np.ndarray] = {}
+        self.done_until = 0.0  # windows of regions ending before this are embedded
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarize-ahead")
+        self._futures: list = []
+
+    def transcribed(self, segments: list[dict[str, Any]], until: float) -> None:
+        """The transcript so far, complete up to `until` seconds: embed what is new."""
+        words = _words(segments)
+        regions = _regions(words, self.duration)
+        if self.gain is None:
+            if until < min(GAIN_SECONDS, self.duration):
+                return  # the level is not known yet
+            self.gain = np.float32(_gain(self.wav, regions))
+        # A region may still grow with the next piece's first words: not yet.
+        ready = [r for r in regions
+                 if self.done_until <= r[0] and r[1] + REGION_GAP_S + PAD_S < until]
+        if ready:
+            self.done_until = ready[-1][1]
+            self._futures.append(self._pool.submit(self._embed, _windows(ready)))
+
+    def _embed(self, windows: np.ndarray) -> None:
+        from assistant.ai import embed_speakers
+
+        emb = embed_speakers(self.config, self.wav * self.gain, [tuple(w) for w in windows])
+        self.embedded.update(zip(map(tuple, windows.tolist()), emb, strict=True))
+
+    def close(self) -> None:
+        """Stop: what is queued is dropped (the transcription failed or the job ended)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def embeddings(self, wav: np.ndarray, windows: np.ndarray) -> np.ndarray | None:
+        """The windows' embeddings, the missing ones computed now; None if this is not the
+        recording it embedded ahead (or it never knew the level)."""
+        for future in self._futures:
+            future.result()
+        self._pool.shutdown()
+        if self.gain is None or wav.shape != self.wav.shape:
+            return None
+        keys = list(map(tuple, windows.tolist()))
+        missing = [k for k in keys if k not in self.embedded]
+        if missing:
+            self._embed(np.asarray(missing, dtype=np.float64).reshape(-1, 2))
+        return np.stack([self.embedded[k] for k in keys])
+
+
+def _gain(wav: np.ndarray, regions: list[tuple[float, float]]) -> float:
+    """The level correction for voice windows, from the speech of the first GAIN_SECONDS."""
+    return level_gain(wav, [r for r in regions if r[0] < GAIN_SECONDS] or regions)
+
+
 def diarize(
     wav: np.ndarray,
     segments: list[dict[str, Any]],
@@ -68,6 +135,7 @@ def diarize(
     num_speakers: int | None = None,
     threshold: float | None = None,
     mode: str = "cluster",
+    ahead: Ahead | None = None,
 ) -> dict[str, Any]:
     """Speaker turns for a transcript: segments re-split where the speaker changes, and who is who.
 
@@ -91,10 +159,12 @@ def diarize(
         streams = [(wav[c], idx) for c, idx in groups.items()]
     else:
         streams = [(wav.mean(axis=0) if wav.ndim == 2 else wav, np.arange(len(words)))]
+        if ahead is not None and wav.ndim == 1:
+            streams = [(wav, np.arange(len(words)), ahead)]
     labels = np.zeros(len(words), dtype=int)
     centroids: list[np.ndarray] = []
     members: list[int | None] = []
-    for audio, idx in streams:
+    for audio, idx, *embedded in streams:
         found = _diarize_stream(
             audio,
             [words[i] for i in idx],
@@ -103,6 +173,7 @@ def diarize(
             num_speakers=num_speakers if len(streams) == 1 else None,
             threshold=threshold,
             mode=mode,
+            ahead=embedded[0] if embedded else None,
         )
         labels[idx] = found.labels + len(centroids)
         centroids += found.centroids
@@ -157,6 +228,7 @@ def _diarize_stream(
     num_speakers: int | None,
     threshold: float,
     mode: str,
+    ahead: Ahead | None = None,
 ) -> _Voices:
     """Speakers of one mono stream: embed windows, label them, give each word a speaker."""
     from assistant.ai import embed_speakers
@@ -167,8 +239,10 @@ def _diarize_stream(
         return _Voices(np.zeros(len(words), dtype=int), [np.zeros(256, np.float32)], [None])
     if num_speakers is None and sum(b - a for a, b in regions) < MIN_SPLIT_S:
         num_speakers = 1
-    gain = np.float32(level_gain(wav, regions))
-    emb = embed_speakers(config, wav * gain, [tuple(w) for w in windows])
+    emb = ahead.embeddings(wav, windows) if ahead is not None else None
+    if emb is None:
+        gain = np.float32(_gain(wav, regions))
+        emb = embed_speakers(config, wav * gain, [tuple(w) for w in windows])
     # Small matrices: BLAS and OpenMP threads would only fight torch's for the same cores.
     with threadpool_limits(1):
         return _label_stream(emb, windows, words, voices, num_speakers, threshold, mode)

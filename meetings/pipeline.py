@@ -41,9 +41,8 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
     """
     from django.conf import settings
 
-    from .audio import SAMPLE_RATE, AudioRejected, decode_channels, load_recording
-    from .diarization import is_call
-    from .transcription import NO_SPEECH, transcribe_recording
+    from .audio import decode_channels, load_recording
+    from .diarization import Ahead, is_call
 
     report = on_progress or (lambda fraction, stage: None)
     report(0.01, "Checking the file")
@@ -52,6 +51,27 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
     if channels is not None and not is_call(channels):
         channels = None  # one room heard by several microphones: the mix is the recording
     streams = [wav] if channels is None else list(channels)
+    # Voice windows are embedded on the second core while later pieces are transcribed.
+    ahead = Ahead(wav, config=speaker) if speaker is not None and channels is None else None
+    try:
+        return _transcribe_and_diarize(
+            wav, channels, streams, ahead, speech=speech, speaker=speaker, language=language,
+            hotwords=hotwords, voices=voices, num_speakers=num_speakers, checkpoint=checkpoint,
+            on_piece=on_piece, report=report)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _transcribe_and_diarize(wav, channels, streams, ahead, *, speech, speaker, language,
+                            hotwords, voices, num_speakers, checkpoint, on_piece,
+                            report) -> Processed:
+    from django.conf import settings
+
+    from .audio import SAMPLE_RATE, AudioRejected
+    from .diarization import diarize
+    from .transcription import NO_SPEECH, transcribe_recording
+
     report(0.05, "Transcribing 0 %")
     # The checkpoint holds each stream's transcription state under its number.
     state = {"0": checkpoint} if checkpoint and "pieces" in checkpoint else dict(checkpoint or {})
@@ -61,6 +81,9 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
             state[str(number)] = piece_state
             if on_piece is not None:
                 on_piece(dict(state))
+            if ahead is not None:
+                done = piece_state["pieces"][piece_state["next_piece"] - 1][1]
+                ahead.transcribed(piece_state["segments"], until=done)
 
         def moved(fraction, number=number):
             done = (number + fraction) / len(streams)
@@ -86,10 +109,8 @@ def process_audio(path: str, *, speech: SlotConfig, speaker: SlotConfig | None,
     speakers: list[dict] = []
     if speaker is not None and segments:
         report(0.88, "Finding speakers")
-        from .diarization import diarize
-
         found = diarize(wav if channels is None else channels, segments, config=speaker,
-                        voices=voices or None, num_speakers=num_speakers)
+                        voices=voices or None, num_speakers=num_speakers, ahead=ahead)
         centroids = found.get("centroids", {})
         speakers = [{**s, "centroid": centroids.get(s["label"], [])} for s in found["speakers"]]
         segments = found["segments"]

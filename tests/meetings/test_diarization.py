@@ -217,3 +217,32 @@ def test_a_one_word_flip_is_smoothed_but_a_flip_after_a_pause_is_kept() -> None:
     assert list(_viterbi(votes, no_pause)) == [0] * 7
     pause = np.array([2.0, 2.0, 0.5, 0.5, 2.0, 2.0])
     assert list(_viterbi(votes, pause)) == [0, 0, 0, 1, 0, 0, 0]
+
+
+def test_windows_embedded_ahead_give_the_same_speakers(three, voices, monkeypatch) -> None:
+    """The pipeline embeds each transcribed piece's voice windows while the next is
+    transcribed: the speakers come out as when everything is embedded at the end."""
+    import meetings.diarization as diarization
+    from meetings.diarization import Ahead
+
+    wav, segments = three
+    monkeypatch.setattr(diarization, "GAIN_SECONDS", 6.0)  # the level from the first lines
+    ahead = Ahead(wav, config=SPEAKER)
+    pieces = [(0, 2, segments[1]["end"] + 0.3), (2, 4, segments[3]["end"] + 0.3),
+              (4, 6, len(wav) / SAMPLE_RATE)]
+    for _, upto, until in pieces[:2]:  # as transcribe_recording reports its pieces
+        ahead.transcribed(segments[:upto], until=until)
+    for future in ahead._futures:
+        future.result()
+    early = dict(ahead.embedded)  # before the last piece is transcribed
+    assert early and ahead.gain is not None
+    assert max(end for _, end in early) < segments[3]["end"] + 0.3
+    ahead.transcribed(segments, until=pieces[2][2])
+    together = diarize(wav, segments, config=SPEAKER, voices=voices)
+    piecewise = diarize(wav, segments, config=SPEAKER, voices=voices, ahead=ahead)
+    assert [s["speaker"] for s in piecewise["segments"]] == [
+        s["speaker"] for s in together["segments"]]
+    assert word_accuracy(piecewise) == 1.0
+    # Windows embedded early were used as they were, not embedded again.
+    assert all(np.array_equal(ahead.embedded[k], v) for k, v in early.items())
+    assert len(early) < len(ahead.embedded)
