@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .actions import ActionFinder, ActionItem, merge_items
-from .decisions import find_decisions, merge_decisions
+from .decisions import Decision, find_decisions, merge_decisions
 from .polish import polish_tasks
 from .questions import find_open_questions, merge_questions
 from .roster import Roster
@@ -17,8 +17,9 @@ from .text import Sentence, quote_around, to_sentences, words
 # Long meetings are read in pieces of this many sentences; a piece may look ahead into the next
 # for replies, and items found in every piece are merged (restatements become one item).
 PIECE = 300
-# A long meeting yields about one action item per this many minutes: its likeliest are kept
-# (handed out at the close, or with a date, before undated remarks from the middle).
+# A long meeting yields about one action item, and one decision, per this many minutes: its
+# likeliest items are kept (handed out at the close, or with a date, before undated remarks from
+# the middle), and its firmest decisions.
 MINUTES_PER_ITEM = 8.0
 LONG_MEETING = 10.0  # minutes
 
@@ -63,6 +64,20 @@ def _likeliest(
     return [i for i in items if i in best]
 
 
+def _firmest(decisions: list[Decision], sentences: list[Sentence]) -> list[Decision]:
+    """At most about one decision per MINUTES_PER_ITEM minutes of a long meeting.
+
+    The firmest are kept ("we decided" before "we're planning to"); between equally firm ones
+    the later, since a matter settled late in a discussion is the one that stands.
+    """
+    minutes = (sentences[-1].end - sentences[0].start) / 60 if sentences else 0.0
+    cap = max(2, round(minutes / MINUTES_PER_ITEM))
+    if minutes < LONG_MEETING or len(decisions) <= cap:
+        return decisions
+    best = sorted(decisions, key=lambda d: (d.strength, d.sentence.start), reverse=True)[:cap]
+    return [d for d in decisions if d in best]
+
+
 def _attendees(team: Roster, sentences: list[Sentence]) -> list[str]:
     spoke = {s.speaker for s in sentences}
     present = [name for name in team.names if name in spoke]
@@ -97,7 +112,7 @@ def extract_minutes(
     asked = {i.sentence.index for i in finder.items}
     for lo in range(0, len(sentences), PIECE):
         questions += find_open_questions(sentences, asked, lo, min(lo + PIECE, len(sentences)))
-    decisions = merge_decisions(decisions)
+    decisions = _firmest(merge_decisions(decisions), sentences)
     highlights = asked | {d.sentence.index for d in decisions}
     return {
         "title": title_of(sentences, meeting_date),
