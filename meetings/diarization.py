@@ -40,6 +40,7 @@ DOMINANCE_DB = 10.0  # a channel this much louder than the others holds the voic
 # The voice windows' level is set from the speech of the first minutes (so the windows of a
 # long recording can be embedded while its later pieces are still being transcribed).
 GAIN_SECONDS = 240.0
+FRAME_SAMPLES = 160  # the speaker encoder's spectrogram step (10 ms)
 
 
 @dataclass
@@ -76,6 +77,7 @@ class Ahead:
         self.wav, self.config = np.asarray(wav, dtype=np.float32), config
         self.duration = len(self.wav) / SAMPLE_RATE
         self.gain: np.float32 | None = None
+        self.leveled: np.ndarray | None = None
         self.embedded: dict[tuple[float, float], np.ndarray] = {}
         self.done_until = 0.0  # windows of regions ending before this are embedded
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarize-ahead")
@@ -89,6 +91,9 @@ class Ahead:
             if until < min(GAIN_SECONDS, self.duration):
                 return  # the level is not known yet
             self.gain = np.float32(_gain(self.wav, regions))
+            from assistant.ai.speakers import speaker_level
+
+            self.leveled = speaker_level(self.wav * self.gain)  # as embed_speakers hears it
         # A region may still grow with the next piece's first words: not yet.
         ready = [r for r in regions
                  if self.done_until <= r[0] and r[1] + REGION_GAP_S + PAD_S < until]
@@ -99,7 +104,13 @@ class Ahead:
     def _embed(self, windows: np.ndarray) -> None:
         from assistant.ai import embed_speakers
 
-        emb = embed_speakers(self.config, self.wav * self.gain, [tuple(w) for w in windows])
+        # Only this piece's audio (a second of margin, cut on a spectrogram frame, so every
+        # frame the windows read is the one the whole recording gives).
+        first = max(0, int(windows[:, 0].min() * SAMPLE_RATE) - SAMPLE_RATE)
+        first -= first % FRAME_SAMPLES
+        last = int(windows[:, 1].max() * SAMPLE_RATE) + SAMPLE_RATE
+        shifted = [(a - first / SAMPLE_RATE, b - first / SAMPLE_RATE) for a, b in windows]
+        emb = embed_speakers(self.config, self.leveled[first:last], shifted, level_set=True)
         self.embedded.update(zip(map(tuple, windows.tolist()), emb, strict=True))
 
     def close(self) -> None:

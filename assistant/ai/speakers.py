@@ -78,7 +78,9 @@ def load(config: SlotConfig) -> Loaded:
     return get_or_load(config, _build)
 
 
-def _prepare(audio: AudioInput) -> np.ndarray:
+def speaker_level(audio: AudioInput) -> np.ndarray:
+    """The recording at the level embed_speakers hears it (a slice of the result can then be
+    embedded with level_set=True, as the whole recording would be)."""
     wav = load_audio(audio)
     # Resemblyzer raises quiet recordings to -30 dBFS; one gain for the whole
     # recording keeps timestamps, unlike its preprocess_wav silence trimming.
@@ -150,13 +152,17 @@ def _partials(mel: np.ndarray, start: int, stop: int) -> list[np.ndarray]:
 
 
 def embed_speakers(
-    config: SlotConfig, wav_16k: AudioInput, windows: Sequence[tuple[float, float]]
+    config: SlotConfig, wav_16k: AudioInput, windows: Sequence[tuple[float, float]],
+    *, level_set: bool = False,
 ) -> np.ndarray:
-    """One L2-normed 256-d voice embedding per (start_s, end_s) window, as an (n, 256) array."""
+    """One L2-normed 256-d voice embedding per (start_s, end_s) window, as an (n, 256) array.
+
+    level_set: the audio already went through speaker_level (a slice of a recording that did).
+    """
     encoder = load(config).model
     if not windows:
         return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
-    wav = _prepare(wav_16k)
+    wav = load_audio(wav_16k) if level_set else speaker_level(wav_16k)
     # One spectrogram for the whole recording; windows are slices of its frames.
     mel = _mel(wav)
     partials: list[np.ndarray] = []

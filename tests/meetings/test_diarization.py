@@ -243,6 +243,12 @@ def test_windows_embedded_ahead_give_the_same_speakers(three, voices, monkeypatc
     assert [s["speaker"] for s in piecewise["segments"]] == [
         s["speaker"] for s in together["segments"]]
     assert word_accuracy(piecewise) == 1.0
+    # Embedded from the piece's audio alone, they are what the whole recording gives.
+    from assistant.ai import embed_speakers
+
+    keys = sorted(early)
+    whole = embed_speakers(SPEAKER, wav * ahead.gain, keys)
+    assert np.allclose(np.stack([early[k] for k in keys]), whole, atol=1e-4)
     # Windows embedded early were used as they were, not embedded again.
     assert all(np.array_equal(ahead.embedded[k], v) for k, v in early.items())
     assert len(early) < len(ahead.embedded)
