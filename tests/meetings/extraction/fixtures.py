@@ -331,3 +331,17 @@ def long_meeting(minutes: int = 40) -> Meeting:
             Expected("Nadia Haddad", ("certificate",), "2026-11-26"),
         ],
     )
+
+
+ROOM = [{"name": "Ana Souza"}, {"name": "Wei Zhang"}, {"name": "Lena Braun"}]
+
+
+def decisions_of(lines: list[tuple[str | None, str]], roster: list[dict] = ROOM,
+                 gap: float = 0.6) -> list[dict]:
+    """The decisions extracted (no model) from spoken lines, on 4 May 2026."""
+    return extract_minutes(segments=build_segments(lines, gap=gap), roster=roster,
+                           meeting_date=dt.date(2026, 5, 4), time_zone="UTC")["decisions"]
+
+
+def decision_texts(decisions: list[dict]) -> str:
+    return " | ".join(d["text"].lower() for d in decisions)

@@ -1,25 +1,10 @@
 """Decisions by consent: what counts as the group agreeing, and what a "yeah" does not settle."""
 
-import datetime as dt
 
 import pytest
 
-from meetings.extraction import extract_minutes
-
-from .fixtures import build_segments
-
-TEAM = [{"name": "Ana Souza"}, {"name": "Wei Zhang"}, {"name": "Lena Braun"}]
-
-
-def decisions_of(lines):
-    return extract_minutes(
-        segments=build_segments(lines), roster=TEAM, meeting_date=dt.date(2026, 5, 4),
-        time_zone="UTC",
-    )["decisions"]  # fmt: skip
-
-
-def texts(decisions):
-    return " | ".join(d["text"].lower() for d in decisions)
+from .fixtures import decision_texts as texts
+from .fixtures import decisions_of
 
 
 @pytest.mark.parametrize(

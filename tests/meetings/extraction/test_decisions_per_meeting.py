@@ -1,19 +1,14 @@
 """A long meeting's minutes list its firmest decisions, about one per eight minutes."""
 
-import datetime as dt
 
-from meetings.extraction import extract_minutes
 
-from .fixtures import build_segments
+from . import fixtures
 
 TEAM = [{"name": "Ana Souza"}, {"name": "Wei Zhang"}]
 
 
 def decisions_of(lines, gap):
-    return extract_minutes(
-        segments=build_segments(lines, gap=gap), roster=TEAM, meeting_date=dt.date(2026, 5, 4),
-        time_zone="UTC",
-    )["decisions"]  # fmt: skip
+    return fixtures.decisions_of(lines, roster=TEAM, gap=gap)
 
 
 LINES = [

@@ -4,20 +4,9 @@ import datetime as dt
 
 from meetings.extraction import extract_minutes
 
-from .fixtures import build_segments
-
-TEAM = [{"name": "Ana Souza"}, {"name": "Wei Zhang"}, {"name": "Lena Braun"}]
-
-
-def decisions_of(lines):
-    return extract_minutes(
-        segments=build_segments(lines), roster=TEAM, meeting_date=dt.date(2026, 5, 4),
-        time_zone="UTC",
-    )["decisions"]  # fmt: skip
-
-
-def texts(decisions):
-    return " | ".join(d["text"].lower() for d in decisions)
+from .fixtures import ROOM as TEAM
+from .fixtures import build_segments, decisions_of
+from .fixtures import decision_texts as texts
 
 
 def test_a_decision_recalled_from_the_last_meeting_is_not_this_meetings():
