@@ -7,6 +7,7 @@ import logging
 import re
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ STATE_VERSION = 1
 # Measured on 2 cores (bench/results/transcription.md): batches of 8 clips with beam 5 beat
 # faster-whisper's defaults on speed. Greedy first (beam 5 only where greedy is unsure) is
 # 1.5x faster again but lost words the minutes need (an addressee's name): opt-in per slot.
+# with_defaults adds "workers" (parallel decoders), which depends on the slot's threads.
 DEFAULT_PARAMS = {"beam_size": 5, "batch_size": 8, "greedy_first": False}
 PIECE_SECONDS = 300.0  # a checkpoint every ~5 minutes of audio
 CLIP_SECONDS = 29.5  # one Whisper window, with room so no clip ends inside a word
@@ -95,7 +97,12 @@ def transcribe_recording(
 
 def with_defaults(config: SlotConfig) -> SlotConfig:
     """The slot with our speed defaults filled in where the admin set nothing."""
-    return replace(config, params={**DEFAULT_PARAMS, **config.params})
+    params = {**DEFAULT_PARAMS, **config.params}
+    # Two decoders side by side, the slot's threads shared between them: a 5-minute piece
+    # holds only a few streams, and one decoder batching them kept about one core of two
+    # busy (bench/results/transcription.md).
+    params.setdefault("workers", min(2, config.threads))
+    return replace(config, params=params)
 
 
 def hotword_text(words: list[str] | None) -> str | None:
@@ -372,6 +379,37 @@ def _decode_clips(
     # mode does); contiguous streams decoded side by side keep that and still batch.
     count = min(max(1, int(run.config.params["batch_size"])), -(-len(clips) // STREAM_CLIPS))
     streams = [list(chunk) for chunk in np.array_split(np.arange(len(clips)), count)]
+    # The model's parallel decoders each take a group of streams, the first decoded here and
+    # the others from threads of their own (CTranslate2 lets go of the GIL while it works).
+    # Progress is reported from this thread only: its callback may write to the database.
+    workers = min(len(streams), max(1, int(run.config.params.get("workers", 1))))
+    groups = [streams[k::workers] for k in range(workers)]
+    if workers == 1:
+        return _decode_streams(wav, clips, streams, run, on_step)
+    fractions = [0.0] * workers
+
+    def advance(group: int, fraction: float) -> None:
+        fractions[group] = fraction
+        if group == 0 and on_step is not None:
+            on_step(sum(fractions) / workers)
+
+    with ThreadPoolExecutor(workers - 1, thread_name_prefix="decode") as pool:
+        others = [
+            pool.submit(_decode_streams, wav, clips, groups[k], run, functools.partial(advance, k))
+            for k in range(1, workers)
+        ]
+        segments = _decode_streams(wav, clips, groups[0], run, functools.partial(advance, 0))
+        return segments + [s for other in others for s in other.result()]
+
+
+def _decode_streams(
+    wav: np.ndarray,
+    clips: list[tuple[float, float]],
+    streams: list[list[int]],
+    run: _Run,
+    on_step: Callable[[float], None] | None,
+) -> Segments:
+    """Streams of clip indices decoded side by side, a clip of each per batch."""
     history: list[list[int]] = [[] for _ in streams]
     segments = []
     for step in range(len(streams[0])):

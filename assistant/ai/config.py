@@ -11,7 +11,7 @@ KINDS = ("speech_en", "speech_multi", "text", "embeddings", "speaker", "translat
 SOURCES = ("embedded", "path")
 # Only these params change the loaded object; the rest (beam_size, temperature, ...)
 # apply per call, so changing them must not load a second copy of the weights.
-LOAD_PARAMS = ("compute_type", "threads", "device")
+LOAD_PARAMS = ("compute_type", "threads", "device", "workers")
 EMBEDDED_LABELS = {"speech_en": "Whisper tiny.en", "speech_multi": "Whisper base",
                    "text": "SmolLM2-135M-Instruct", "embeddings": "all-MiniLM-L6-v2",
                    "speaker": "Resemblyzer"}

@@ -63,9 +63,10 @@ class _Speech:
 
     def encode(self, window) -> Any:
         """Whisper's encoder on one padded 30-s window of features, reusing the last one."""
-        if self.encoded is not None and self.encoded[0] == _digest(window):
-            output, self.encoded = self.encoded[1], None
-            return output
+        memo = self.encoded  # read once: parallel decoders share this object
+        if memo is not None and memo[0] == _digest(window):
+            self.encoded = None
+            return memo[1]
         return self._encode(window)
 
     def _encode(self, window) -> Any:
@@ -105,13 +106,17 @@ def _build(config: SlotConfig, path: Path) -> _Speech:
     from faster_whisper import WhisperModel
 
     params = config.params
+    # Parallel decoders (CTranslate2 workers) share the slot's threads: on two cores two
+    # one-thread decoders fed side by side keep both cores busy where one two-thread decoder
+    # of a few clips does not (meetings.transcription decodes its streams in that many groups).
+    workers = max(1, int(params.get("workers", 1)))
     model = WhisperModel(
         str(path),
         # A GPU machine's speech workers run with SPEECH_DEVICE=cuda, SPEECH_COMPUTE_TYPE=float16.
         device=params.get("device", os.getenv("SPEECH_DEVICE", "cpu")),
         compute_type=params.get("compute_type", os.getenv("SPEECH_COMPUTE_TYPE", "int8")),
-        cpu_threads=config.threads,
-        num_workers=1,
+        cpu_threads=max(1, config.threads // workers),
+        num_workers=workers,
         local_files_only=True,
     )
     speech = _Speech(model)

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import threading
 
 import numpy as np
 import pytest
@@ -226,6 +227,36 @@ def test_a_killed_job_resumes_after_its_last_piece_with_the_same_result(
     assert resumed == whole
     text = " ".join(s["text"] for s in whole["segments"]).lower()
     assert text.count("ask not what your country") >= 2
+
+
+@needs_ffmpeg
+def test_two_decoders_give_what_one_gives_and_progress_comes_from_the_callers_thread(
+    three_turns: np.ndarray, monkeypatch
+) -> None:
+    monkeypatch.setattr(transcription, "STREAM_CLIPS", 1)  # 36 s: two clips, two streams
+    decoded_in, real = [], transcription._decode_streams
+
+    def spy(wav, clips, streams, run, on_step):  # type: ignore[no-untyped-def]
+        decoded_in.append((threading.current_thread(), len(streams)))
+        return real(wav, clips, streams, run, on_step)
+
+    monkeypatch.setattr(transcription, "_decode_streams", spy)
+    results, reporters = [], set()
+    for workers in (1, 2):
+        decoded_in.clear()
+        config = SlotConfig("speech_en", params={"workers": workers, "temperature": 0.0})
+        results.append(transcribe_recording(
+            three_turns, config=config,
+            on_progress=lambda _: reporters.add(threading.current_thread()),
+        ))
+        # The first pass: two streams in one decoder, or one each in two threads.
+        first = decoded_in[: 1 if workers == 1 else 2]
+        assert [n for _, n in first] == ([2] if workers == 1 else [1, 1])
+        assert len({thread for thread, _ in first}) == workers
+    one, two = results
+    assert two["segments"] == one["segments"]
+    assert " ".join(s["text"] for s in two["segments"]).count("country can do for you") == 3
+    assert reporters == {threading.current_thread()}
 
 
 @needs_ffmpeg
