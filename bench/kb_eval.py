@@ -266,7 +266,8 @@ def finetune_bench(team, steps: int | None, batch: int = 8, max_eval: int = 40) 
            f"exact match | | {a['llama_cpp']['rouge_l']:.3f}, "
            f"{a['llama_cpp']['exact_match']:.3f} |"] if "llama_cpp" in a else []),
         "",
-        f"Total time (pairs, the evaluations, training, merge, the GGUF file and save): **{seconds / 60:.1f} "
+        "Total time (pairs, the evaluations, training, merge, the GGUF file and save): "
+        f"**{seconds / 60:.1f} "
         f"min** (target ≤ 20 min); loss {run.losses[0]:.3f} → {run.losses[-1]:.3f}. "
         f"Adapter activated: **{run.status == 'active'}** (text slot now `{config.source}`"
         f"{' ' + str(config.path) if config.path else ''}). 1-minute load average "

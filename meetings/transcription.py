@@ -383,9 +383,9 @@ def _decode_clips(
     # the others from threads of their own (CTranslate2 lets go of the GIL while it works).
     # Progress is reported from this thread only: its callback may write to the database.
     workers = min(len(streams), max(1, int(run.config.params.get("workers", 1))))
-    groups = [streams[k::workers] for k in range(workers)]
     if workers == 1:
         return _decode_streams(wav, clips, streams, run, on_step)
+    groups = [streams[k::workers] for k in range(workers)]
     fractions = [0.0] * workers
 
     def advance(group: int, fraction: float) -> None:
