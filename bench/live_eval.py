@@ -99,6 +99,20 @@ class Stack:
              str(self.port), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
             **{**run, "env": {**self.env, "ASSISTANT_PROCESS": "web"}}))
 
+    def cpu_seconds(self, index: int) -> float:
+        """User + system CPU seconds so far of one started process and its children."""
+        import psutil
+
+        root = psutil.Process(self.processes[index].pid)
+        total = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -217,6 +231,7 @@ def latency(stack: Stack) -> dict[str, Any]:
     warmed = {d["id"] for _, d in received}
     load_before = os.getloadavg()
     capture = uuid.uuid4().hex[:8]
+    live_cpu = stack.cpu_seconds(0)  # the live worker is the first process started
     started = time.time()
     busy = 0
     for k, at in enumerate(range(0, len(samples), PIECE)):
@@ -234,6 +249,7 @@ def latency(stack: Stack) -> dict[str, Any]:
         speaker.open(f"/meetings/rooms/{room.pk}/audio/?capture={capture}&at="
                      f"{len(samples) + j * PIECE}", silence).read()
     time.sleep(20)
+    live_cpu = stack.cpu_seconds(0) - live_cpu
     load_after = os.getloadavg()
     base = Participant.objects.get(room=room, user=dev).capture_base / RATE
     finals: dict[int, tuple[float, dict]] = {}
@@ -257,6 +273,7 @@ def latency(stack: Stack) -> dict[str, Any]:
                    and d["id"] not in warmed)
     return {"turns": rows, "own": own, "partials": partials, "finals": len(finals),
             "speech_busy": busy / pieces, "workers": stack.workers,
+            "live_cpu_per_audio_s": live_cpu / (len(samples) / RATE),
             "load": (load_before, load_after),
             "captions_stored": Caption.objects.filter(room=room, final=True).count()}
 
@@ -307,6 +324,12 @@ def report(live: dict[str, Any], multi: dict[str, Any], broker: str) -> str:
         f"Target p90 ≤ 3 s: **{'met' if p90 <= 3 else 'not met'}** ({p90:.2f} s). "
         f"{missing} of {len(live['turns'])} turns got no final caption covering their end; "
         f"{live['finals']} final captions, {live['partials']} partial updates.",
+        "",
+        f"The live worker (its process and children) used "
+        f"**{live['live_cpu_per_audio_s']:.2f} CPU s per second of room audio** from the first "
+        "piece to 20 s after the last (one speaking participant; partial captions included): "
+        f"one core serves about {1 / max(live['live_cpu_per_audio_s'], 1e-9):.1f} such "
+        "speaking participants at once.",
         "",
         "| turn end (s) | latency (s) | final caption |",
         "| ---: | ---: | --- |",
