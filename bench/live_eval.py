@@ -382,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
               f"p90 {_p(measured, 90):.2f} s, n {len(measured)} of {len(live['turns'])}; "
               f"own end: p50 {_p(live['own'], 50):.2f} s, p90 {_p(live['own'], 90):.2f} s; "
               f"speech worker transcribing during {live['speech_busy']:.0%} of the stream; "
+              f"live worker {live['live_cpu_per_audio_s']:.2f} CPU s per audio s; "
               f"load {live['load']}")
         for row in live["turns"]:
             print(f"{row['end']:6.1f} {row['latency']}  {row['caption']}")
