@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from bench.load_eval import tree_cpu_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 MEETING = EVAL / "audio" / "platform-weekly.flac"
@@ -98,20 +100,6 @@ class Stack:
             [sys.executable, "-m", "uvicorn", "assistant.asgi:application", "--port",
              str(self.port), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
             **{**run, "env": {**self.env, "ASSISTANT_PROCESS": "web"}}))
-
-    def cpu_seconds(self, index: int) -> float:
-        """User + system CPU seconds so far of one started process and its children."""
-        import psutil
-
-        root = psutil.Process(self.processes[index].pid)
-        total = 0.0
-        for proc in [root, *root.children(recursive=True)]:
-            try:
-                times = proc.cpu_times()
-            except psutil.NoSuchProcess:
-                continue
-            total += times.user + times.system
-        return total
 
     def stop(self) -> None:
         for process in self.processes:
@@ -231,7 +219,8 @@ def latency(stack: Stack) -> dict[str, Any]:
     warmed = {d["id"] for _, d in received}
     load_before = os.getloadavg()
     capture = uuid.uuid4().hex[:8]
-    live_cpu = stack.cpu_seconds(0)  # the live worker is the first process started
+    live_worker = stack.processes[0].pid  # the live worker is the first process started
+    live_cpu = tree_cpu_seconds(live_worker)
     started = time.time()
     busy = 0
     for k, at in enumerate(range(0, len(samples), PIECE)):
@@ -249,7 +238,7 @@ def latency(stack: Stack) -> dict[str, Any]:
         speaker.open(f"/meetings/rooms/{room.pk}/audio/?capture={capture}&at="
                      f"{len(samples) + j * PIECE}", silence).read()
     time.sleep(20)
-    live_cpu = stack.cpu_seconds(0) - live_cpu
+    live_cpu = tree_cpu_seconds(live_worker) - live_cpu
     load_after = os.getloadavg()
     base = Participant.objects.get(room=room, user=dev).capture_base / RATE
     finals: dict[int, tuple[float, dict]] = {}

@@ -167,26 +167,32 @@ def stop(processes: list[subprocess.Popen]) -> None:
 PROCESS_NAMES = ("web", "speech worker", "text worker", "default worker")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by a process and its children."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        family = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for member in family:
+        try:
+            times = member.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
     """CPU seconds used so far by each deployment process and its children (uvicorn's web
     processes, Celery's pool processes), and by the whole machine (`machine busy`)."""
     import psutil
 
-    used: dict[str, float] = {}
-    for name, process in zip(PROCESS_NAMES, processes, strict=False):
-        total = 0.0
-        try:
-            root = psutil.Process(process.pid)
-            family = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            family = []
-        for member in family:
-            try:
-                times = member.cpu_times()
-                total += times.user + times.system
-            except psutil.NoSuchProcess:
-                pass
-        used[name] = total
+    used = {name: tree_cpu_seconds(process.pid)
+            for name, process in zip(PROCESS_NAMES, processes, strict=False)}
     machine = psutil.cpu_times()
     used["machine busy"] = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
     used["locust"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime + \
