@@ -67,15 +67,32 @@ AGREE = re.compile(
     r"let's\s+do\s+(?:that|it)|okay,?\s+let's|ok,?\s+let's|fine\s+by\s+me|deal|that\s+works|"
     r"makes\s+sense|definitely|absolutely|perfect|excellent|fair\s+enough|good\s+call|"
     r"yes,?\s+(?:definitely|absolutely|agreed|exactly|good\s+idea)|exactly|"
-    r"that(?:'s|\s+is)\s+(?:fine|good|great|okay|ok|perfect))\b",
+    r"that(?:'s|\s+is)\s+(?:fine|good|great|okay|ok|perfect)|works\s+for\s+(?:me|us)|"
+    r"fine\s+(?:by|with)\s+(?:me|us)|no\s+objections?)\b",
     re.IGNORECASE,
 )
+YES = re.compile(r"^(?:(?:yes|yeah|yep|okay|ok|oh|um|uh|well|sure|so)\b[\s,.!]*)+", re.I)
 # "Are we all happy with X?": the room asked for its consent; a yes from another settles X.
 CONSENT = re.compile(
-    r"\b(?:(?:are\s+we\s+(?:all\s+)?|(?:is|are)\s+(?:everyone|everybody|you\s+all|all\s+of\s+"
+    r"\b(?:(?:are\s+we\s+(?:all\s+)?|(?:(?:is|are)\s+)?(?:everyone|everybody|you\s+all|all\s+of\s+"
     r"you)\s+)(?:happy|okay|ok|fine|good|comfortable|alright|all\s+right)\s+(?:with|about|on)|"
     r"(?:does|do)\s+(?:everyone|everybody|you\s+all|we\s+all)\s+agree\s+(?:with|on|to))\s+"
     r"(?:the\s+idea\s+of\s+)?(?P<rest>.+)",
+    re.IGNORECASE,
+)
+# "So, May. Does that work for everyone?": consent to the matter said just before.
+CONSENT_TO_THAT = re.compile(
+    r"\b(?:(?:does|will|would)\s+(?:that|this|it)\s+work\s+for\s+(?:everyone|everybody|you\s+all|"
+    r"all\s+of\s+you|all)|(?:(?:is|are)\s+)?(?:everyone|everybody|we\s+all|you\s+all)\s+"
+    r"(?:happy|okay|ok|fine|good|alright|all\s+right)\s+with\s+(?:that|this|it))\b",
+    re.IGNORECASE,
+)
+# A sentence that only marks what its speaker says next to it as decided ("…. Decided.",
+# "Okay, decided then. X.", "X. That's how we're doing it."). "Done." marks a decision only
+# once the room has agreed ("Fine by me." "Done. X."): otherwise it reports finished work.
+MARKER = re.compile(
+    r"^(?P<word>decided|agreed|settled|done|that\s+is\s+(?:decided|settled|agreed|the\s+plan|"
+    r"how\s+we\s+are\s+(?:doing|going\s+to\s+do)\s+it)|that\s+is\s+that)(?:\s+then)?[\s.!]*$",
     re.IGNORECASE,
 )
 # "…if we can", "…if possible": a proposal kept open, not settled.
@@ -97,6 +114,7 @@ NOT_DECIDED = re.compile(
 )
 IN_MEETING = re.compile(
     r"^(?:(?:let's|just|maybe|now|quickly|first)\s+)*(?:start|begin|move\s+on|meet|see|talk|discuss|keep\s+(?:that|this|it)\s+in\s+mind|"
+    r"keep\s+(?:this|it|things|the\s+meeting)\s+(?:short|tight|brief|quick|moving|simple)|"
     r"take\s+a\s+break|wrap|get\s+(?:started|going|on)|go\s+(?:to|through|over|back|around|"
     r"on|ahead)|have\s+a\s+look|look\s+at|think|hear|continue|recap|try|park|table|come\s+back|"
     r"say\s+(?:hello|hi|goodbye|thanks)|not\s+worry|leave\s+(?:it|that)|plug|unplug|pass|hand|"
@@ -152,13 +170,20 @@ def _agreed(sentences: list[Sentence], i: int, strict: bool = False) -> bool:
         if s.start - sentences[i].end > 45:
             return False
         if s.speaker != who:
-            said = clean(s.text)
-            short = len(said.split()) <= 12 and not re.search(r"\bnot\b|n't\b", said)
-            if AGREE.match(DISCOURSE.sub("", said) or said) or (short and AGREE.search(said)):
-                return True
-            plain = re.match(r"^(?:yes|yeah|yep|okay|ok|sure|right)[\s,.!]*$", said, re.I)
-            return bool(plain) and not strict
+            return _agreement(s.text, strict)
     return False
+
+
+def _agreement(text: str, strict: bool = False) -> bool:
+    """Whether a reply agrees ("Yes, fine by me."); a bare "yeah" only when not `strict`."""
+    said = clean(text)
+    short = len(said.split()) <= 12 and not re.search(r"\bnot\b|n't\b", said)
+    if any(AGREE.match(t) for t in (said, YES.sub("", said), DISCOURSE.sub("", said) or said)):
+        return True
+    if short and AGREE.search(said):
+        return True
+    plain = re.match(r"^(?:yes|yeah|yep|okay|ok|sure|right)[\s,.!]*$", said, re.I)
+    return bool(plain) and not strict
 
 
 def _recalled(sentences: list[Sentence], i: int) -> bool:
@@ -178,13 +203,47 @@ def _recalled(sentences: list[Sentence], i: int) -> bool:
     return False
 
 
+def _same_turn(sentences: list[Sentence], i: int, j: int) -> Sentence | None:
+    """Sentence j when its speaker says it in the same turn as sentence i."""
+    if not 0 <= j < len(sentences) or sentences[j].speaker != sentences[i].speaker:
+        return None
+    return sentences[j] if abs(sentences[j].start - sentences[i].start) <= 30 else None
+
+
+def _statement(s: Sentence | None, strength: float) -> Decision | None:
+    """The sentence as a decision, when it states something (no question, no wish)."""
+    if s is None or s.text.rstrip().endswith("?"):
+        return None
+    text = DISCOURSE.sub("", expand(clean(s.text)))
+    if len(content_words(text)) < 2 or VAGUE_WISH.search(text) or CONDITIONAL.search(text):
+        return None
+    return Decision(_phrase(text), s, strength)
+
+
+def _marked(sentences: list[Sentence], i: int, word: str) -> Decision | None:
+    """What a marker sentence ("Decided.", "Done.") marks: its turn's sentence before it, or,
+    said first in a turn, the one after it."""
+    opens_turn = i == 0 or sentences[i - 1].speaker != sentences[i].speaker
+    if not opens_turn:
+        return _statement(_same_turn(sentences, i, i - 1), 0.85)
+    if word == "agreed":
+        return None  # "Agreed. I'll book the room.": agreeing with someone else's proposal
+    if word == "done" and not (i > 0 and _agreement(sentences[i - 1].text, strict=True)):
+        return None  # "Done. I sent them this morning.": finished work, reported
+    return _statement(_same_turn(sentences, i, i + 1), 0.85)
+
+
 def _read(sentences: list[Sentence], i: int) -> Decision | None:
     s = sentences[i]
     text = expand(clean(s.text))
+    if m := MARKER.match(DISCOURSE.sub("", text)):
+        return _marked(sentences, i, m.group("word").lower())
     if len(content_words(text)) < 1 or DEFERRED.search(text) or VAGUE_WISH.search(text):
         return None
     if _recalled(sentences, i):
         return None
+    if CONSENT_TO_THAT.search(text) and _agreed(sentences, i, strict=True):
+        return _statement(_same_turn(sentences, i, i - 1), 0.8)
     m = EXPLICIT.search(text)
     if (
         m
@@ -200,7 +259,8 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         cue = m.group(0)[: len(m.group(0)) - len(m.group("rest"))]
         verb = re.sub(r"^.*?\b(?:let's|let us|we\s+\w+(?:\s+going\s+to)?|so)\s+(?:just\s+)?", "",
                       cue.strip(), flags=re.IGNORECASE)  # fmt: skip
-        if not IN_MEETING.match(verb) and len(content_words(m.group("rest"))) >= 1:
+        said = f"{verb} {m.group('rest')}"
+        if not IN_MEETING.match(said) and len(content_words(m.group("rest"))) >= 1:
             return Decision(_phrase(m.group("rest"), verb), s, 0.8)
     if POLICY.search(text) and not CONDITIONAL.search(text):
         if len(content_words(POLICY.sub("", text))) >= 2:

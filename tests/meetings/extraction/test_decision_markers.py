@@ -1,0 +1,86 @@
+"""Decisions marked as such ("Decided.", "That's how we're doing it") and consent to a matter
+named just before ("So, the second week of March. Does that work for everyone?")."""
+
+import pytest
+
+from .fixtures import decision_texts as texts
+from .fixtures import decisions_of
+
+
+@pytest.mark.parametrize(
+    "lines, words",
+    [
+        ([("Ana Souza", "Right, we'll hold the quiz on the first Friday of every month. Decided."),
+          ("Wei Zhang", "Great.")], "quiz"),
+        ([("Ana Souza", "Okay, decided then. The kiosk moves to the north entrance."),
+          ("Wei Zhang", "Makes sense.")], "kiosk"),
+        ([("Ana Souza", "Until the lift is repaired, all deliveries come through the loading "
+                        "bay. That's how we're doing it."),
+          ("Wei Zhang", "Understood.")], "deliveries"),
+        ([("Ana Souza", "We print the flyers in black and white this year. Agreed."),
+          ("Wei Zhang", "Yes.")], "flyers"),
+    ],
+)  # fmt: skip
+def test_a_statement_marked_decided_is_a_decision(lines, words):
+    found = decisions_of(lines)
+    assert len(found) == 1, found
+    assert words in found[0]["text"].lower()
+
+
+def test_done_after_the_room_agreed_marks_the_statement_that_follows():
+    found = decisions_of([
+        ("Ana Souza", "Could we close the office at four on Fridays? Traffic is awful after five."),
+        ("Wei Zhang", "Fine by me."),
+        ("Lena Braun", "Works for me."),
+        ("Ana Souza", "Done. The office closes at four on Fridays from next week."),
+    ])  # fmt: skip
+    assert len(found) == 1, found
+    assert "four on fridays" in found[0]["text"].lower()
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("Ana Souza", "Did you send the invoices?"),
+         ("Wei Zhang", "Done. I sent them this morning.")],
+        [("Ana Souza", "Alright, let's keep this short, the client arrives at ten."),
+         ("Wei Zhang", "Okay.")],
+        [("Ana Souza", "Was that decided?"), ("Wei Zhang", "Not yet, no.")],
+    ],
+)  # fmt: skip
+def test_a_done_that_reports_work_or_a_meeting_remark_is_no_decision(lines):
+    assert decisions_of(lines) == [], texts(decisions_of(lines))
+
+
+@pytest.mark.parametrize(
+    "question", ["Does that work for everyone?", "Is everybody okay with that?",
+                 "Everyone happy with that?"],
+)  # fmt: skip
+def test_consent_to_that_settles_the_matter_said_just_before(question):
+    found = decisions_of([
+        ("Ana Souza", "I would go for March, the venue is cheaper. So, the second week of March."),
+        ("Ana Souza", question),
+        ("Wei Zhang", "Works for me."),
+        ("Lena Braun", "Yes, definitely."),
+    ])  # fmt: skip
+    assert len(found) == 1, found
+    assert "second week of march" in found[0]["text"].lower()
+
+
+def test_consent_without_the_verb_and_a_reason_after_the_question():
+    found = decisions_of([
+        ("Ana Souza", "Everybody happy with moving the open day to the ninth of May, instead of "
+                      "the Saturday? The hall is booked that Saturday."),
+        ("Wei Zhang", "Yes, fine by me."),
+        ("Lena Braun", "Sure."),
+    ])  # fmt: skip
+    assert len(found) == 1, found
+    assert "open day" in found[0]["text"].lower()
+
+
+def test_consent_to_that_refused_is_no_decision():
+    found = decisions_of([
+        ("Ana Souza", "So, the second week of March. Does that work for everyone?"),
+        ("Wei Zhang", "Not for me, I'm away that week."),
+    ])  # fmt: skip
+    assert found == [], texts(found)
