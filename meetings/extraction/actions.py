@@ -21,6 +21,7 @@ from .lexicon import (
     DEFERRED,
     DISCOURSE,
     HEDGE,
+    PREAMBLE,
     PROCEDURAL,
     REFUSE,
     STATE_AFTER_BE,
@@ -44,6 +45,15 @@ BROKEN_OFF = re.compile(
 )
 POLITE = ("ask", "would", "want", "please", "ifyou", "imperative")
 NEEDS_WHEN = ("let", "must")
+# "I'll have it done by Friday", "get it sorted by the 30th": a date for the task just given.
+FOLLOW_UP = re.compile(
+    r"\b(?:have|get|got)\s+(?:it|them|that|this|those|these|one|everything)\b", re.IGNORECASE
+)
+FOLLOW_UP_REACH = 4  # sentences back a follow-up's item may be
+# "I'll get to the budget in a second": a promise kept in the meeting itself.
+IN_A_MOMENT = re.compile(
+    r"\bin\s+(?:a|one|just\s+a|a\s+few)\s+(?:seconds?|secs?|minutes?|moments?|bit)\b", re.I
+)
 
 
 @dataclass
@@ -103,6 +113,25 @@ class ActionFinder:
                        self._imperative, self._second, self._wrap_up, self._first,
                        self._third):  # fmt: skip
             reader(i, text, used)
+        self._follow_up(i, text)
+
+    def _follow_up(self, i: int, text: str) -> None:
+        """ "I'll have it done by Friday" after a task: the date is that task's due date.
+
+        The task is the latest item of the last few sentences that the speaker owns or asked
+        for ("Who can chase the printer?" "I can." "Get it sorted by the 27th.").
+        """
+        s = self.sentences[i]
+        for m in FOLLOW_UP.finditer(text):
+            due = find_due(text[m.end() :], self.meeting_date, self.time_zone)
+            if due is None:
+                continue
+            for item in reversed(self.items):
+                if item.sentence.index < i - FOLLOW_UP_REACH:
+                    break
+                if s.speaker in (item.owner, item.sentence.speaker):
+                    item.due = due.date
+                    return
 
     def _taken(self, used: list[tuple[int, int]], start: int, end: int) -> bool:
         """Whether a trigger at `start` lies in words another trigger already read."""
@@ -241,11 +270,15 @@ class ActionFinder:
             return  # "what can you do…?" asks for ideas; "you'll get instructions" is no task
         if kind == "ifyou" and tr.CONSEQUENCE.search(rest):
             return  # "if you could X then it could Y": a hypothetical, not a request
-        delegated = delegated_to(rest, self.roster)
-        if delegated:
-            self._add(i, rest[delegated[1] :], delegated[0], confidence + 0.05, "delegated")
-            return
         owner = addressee(text, self.roster, before=at + 40)
+        delegated = delegated_to(rest, self.roster, text, (owner, self.sentences[i].speaker))
+        if delegated:
+            # "Nina, can you ask Kofi to…": Kofi's task; Nina's "Sure, I'll tell him" is no other
+            reply, accepted = self._reply(i, owner)
+            if accepted is not False:
+                self._add(i, rest[delegated[1] :], delegated[0], confidence + 0.05, "delegated",
+                          reply=reply if accepted else None)  # fmt: skip
+            return
         if owner is None and kind.startswith("you"):
             owner = trailing_vocative(self.sentences, i, self.roster)
         if kind == "you_must" and owner is None:
@@ -277,7 +310,7 @@ class ActionFinder:
             unknown = s.speaker not in self.roster.names  # an unnamed voice may be the owner
             if s.speaker == asker.speaker or (owner and s.speaker != owner and not unknown):
                 continue
-            said = clean(s.text).lower().lstrip(" ,.")
+            said = PREAMBLE.sub("", clean(s.text).lower().lstrip(" ,."))
             if REFUSE.match(said):
                 return s, False
             echo = len(said.split()) <= 6 and content_words(said) & content_words(asker.text)
@@ -306,6 +339,18 @@ class ActionFinder:
             else ()
         )
 
+    def _own_before(self, i: int) -> str | None:
+        """What "it" is when the speaker named it just before, in the same turn ("I can take
+        care of the permits. I'll file them on the fourth.")."""
+        s = self.sentences[i]
+        if i == 0 or (before := self.sentences[i - 1]).speaker != s.speaker:
+            return None
+        said = tr.expand(clean(before.text))
+        if s.start - before.end > 2.0 or len(content_words(said)) < 2:
+            return None
+        m = next((fm for _, _, p in tr.FIRST if (fm := p.search(said))), None)
+        return clip_words(clause(m.group("rest")) if m else said, 8)
+
     def _previous_other(self, i: int) -> Sentence | None:
         me = self.sentences[i].speaker
         for s in reversed(self.sentences[max(0, i - 4) : i]):
@@ -330,7 +375,7 @@ class ActionFinder:
             return "", 0.0
         if tr.TRY.match(rest):
             rest, confidence = tr.TRY.sub("", rest), confidence - 0.1
-        if PROCEDURAL.match(DISCOURSE.sub("", rest)):
+        if PROCEDURAL.match(DISCOURSE.sub("", rest)) or IN_A_MOMENT.search(clause(rest)):
             return "", 0.0
         return rest, confidence
 
@@ -378,10 +423,12 @@ class ActionFinder:
         self, owner: str | None, task: Task, s: Sentence, conf: float, kind: str
     ) -> ActionItem | None:
         if task.vague:
-            before = self._previous_other(s.index)
-            if before is None:
-                return None
-            topic = clip_words(clean(before.text), 8)
+            topic = self._own_before(s.index)
+            if topic is None:
+                before = self._previous_other(s.index)
+                if before is None:
+                    return None
+                topic = clip_words(clean(before.text), 8)
             task = Task(shorten(f"{task.text} – {topic}"), task.due, task.source, True)
             conf -= 0.15
         conf += 0.05 if task.due else 0.0
@@ -406,7 +453,8 @@ class ActionFinder:
         s = self.sentences[i]
         for absorb in self.absorbs:
             if absorb.speaker == s.speaker and absorb.first <= i <= absorb.last:
-                self.absorbs.remove(absorb)
+                if not task.vague:  # "I can do that. I'll write up the checklist.": both merge
+                    self.absorbs.remove(absorb)
                 item = absorb.item
                 item.due = item.due or task.due
                 item.owner = item.owner or s.speaker

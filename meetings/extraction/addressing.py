@@ -100,12 +100,23 @@ def subject_before(text: str, roster: Roster) -> str | None:
     return None
 
 
-def delegated_to(text: str, roster: Roster) -> tuple[str, int] | None:
-    """The member in "ask Kofi to …", and where the delegated task starts."""
+def delegated_to(
+    text: str, roster: Roster, sentence: str = "", exclude: tuple[str | None, ...] = ()
+) -> tuple[str, int] | None:
+    """The member in "ask Kofi to …", and where the delegated task starts.
+
+    "ask him to …" is the one other member the sentence names ("when Kofi gets in, could you
+    ask him to …"), not counting those in `exclude` (the one asked, the speaker).
+    """
     for m in OBJECT_OF.finditer(text):
         name = roster.resolve(m.group("who"))
         if name:
             return name, m.start("rest")
+        if m.group("who").lower() in ("him", "her"):
+            named = {n for w in re.findall(r"\b[A-Z][\w'\-]+", sentence)
+                     if (n := roster.resolve(w)) and n not in exclude}  # fmt: skip
+            if len(named) == 1:
+                return named.pop(), m.start("rest")
     return None
 
 

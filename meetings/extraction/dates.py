@@ -64,7 +64,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:by|before|at|until)\s+noon|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|"
             r"business)|eod|close\s+of\s+business|by\s+lunch(?:time)?)\b",
         ),
-        ("in_days", rf"\b(?:in|within)\s+{_COUNT}\s+(?P<unit>days?|weeks?)\b"),
+        ("in_days", rf"\b(?:in|within)\s+(?:the\s+next\s+)?{_COUNT}\s+(?P<unit>days?|weeks?)\b"),
         ("fortnight", r"\b(?:in|within)\s+a\s+fortnight\b"),
         ("end_week", r"\b(?:the\s+)?end\s+of\s+(?P<which>the|this|next)?\s*week\b"),
         ("later_week", r"\b(?:later|sometime)\s+this\s+week\b"),

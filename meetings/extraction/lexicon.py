@@ -69,8 +69,15 @@ ACCEPT = re.compile(
 )
 REFUSE = re.compile(
     r"^(?:no\b(?![\s,]+(?:problem|worries|sweat|bother)\b)|nope|sorry|i can'?t|i cannot|"
-    r"i won'?t|not me|i don'?t think|unfortunately|"
-    r"i'?m not sure|not really|i'?d rather not|i don'?t have time)",
+    r"i won'?t|not me|i don'?t think|unfortunately|i'?m afraid (?:i|not)\b|"
+    r"i'?m not sure|not really|i'?d rather not|i'?d prefer not|i would (?:rather|prefer) not|"
+    r"i don'?t have time|not (?:this|that|on that) (?:time|week|day|night|month|one)\b)",
+    re.IGNORECASE,
+)
+# Said before a reply's answer: "Oh, honestly, I'd rather not", "Ooh, no, I can't".
+PREAMBLE = re.compile(
+    r"^(?:(?:oh|ooh|ah|ahh|aw|um|uh|er|erm|hmm|well|honestly|actually|gosh|look|listen|hey)\b"
+    r"[\s,.!]*)+",
     re.IGNORECASE,
 )
 # Before a commitment these make it hypothetical: not an action item.

@@ -12,10 +12,14 @@ from .text import capitalise, clean, content_words, wordset
 
 CLAUSE_END = re.compile(
     r"[.;!?]|,\s*(?=(?:but|so|because|since|which|or|and\s+(?:then\s+)?(?:i|we|you|he|she|they|"
-    r"it|that|there)|right|okay|ok|yeah|yes|alright|um|uh|if)\b)|\s(?=(?:but|because|since|"
-    r"so\s+that|so\s+we|so\s+i|so\s+you|whereas|although|though|unless|otherwise|cause|'cause)\b)",
+    r"it|that|there)|right|okay|ok|yeah|yes|alright|um|uh|if)\b)|"
+    r"\s(?=(?:but|because|since|so\s+(?:that|we|i|you|everyone|everybody|people|they|he|she|"
+    r"the)|before\s+(?:they|he|she|we|you|i|it|anyone|everyone)|whereas|although|though|unless|"
+    r"otherwise|cause|'cause)\b)",
     re.IGNORECASE,
 )
+# In a task, a comma before a new subject ends it ("call the caterer, I've got her number").
+NEW_SUBJECT = re.compile(r",\s*(?=(?:i|we|he|she|they)[\s'])", re.IGNORECASE)
 LEADING = re.compile(
     r"^(?:(?:also|just|please|then|quickly|maybe|definitely|actually|first|still|now|"
     r"go ahead and|try to|try and|make sure to|make sure i|be sure to|basically|really|um|uh|"
@@ -70,8 +74,8 @@ class Task:
 
 def clause(rest: str) -> str:
     """The rest of a sentence up to the end of its clause."""
-    m = CLAUSE_END.search(rest)
-    return rest[: m.start()] if m else rest
+    ends = [m.start() for m in (CLAUSE_END.search(rest), NEW_SUBJECT.search(rest)) if m]
+    return rest[: min(ends)] if ends else rest
 
 
 def conjuncts(text: str) -> list[str]:

@@ -43,6 +43,8 @@ FRIDAY = dt.date(2027, 1, 29)
         ("by January tenth", "2027-01-10"),
         ("in two weeks", "2026-12-02"),
         ("in three days", "2026-11-21"),
+        ("update the plan within the next two weeks", "2026-12-02"),
+        ("in the next ten days", "2026-11-28"),
         ("the day after tomorrow", "2026-11-20"),
     ],
 )

@@ -1,0 +1,133 @@
+"""What a turn adds to an action item just made: a refusal with a preamble, a date said in the
+next breath, the messenger of a delegated task, the task a volunteer names; and the clause after
+a task that is no part of it."""
+
+import datetime as dt
+
+import pytest
+
+from meetings.extraction import extract_minutes
+
+from .fixtures import build_segments, evidence
+
+TEAM = [{"name": "Sam Rivera"}, {"name": "Nina Petrova"}, {"name": "Kofi Mensah"}]
+WEDNESDAY = dt.date(2026, 11, 18)
+
+
+def items(lines):
+    return extract_minutes(segments=build_segments(lines), roster=TEAM, meeting_date=WEDNESDAY,
+                           time_zone="Europe/London")["action_items"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Oh, honestly, I'd rather not this time, I'm swamped.",
+        "I'm afraid I can't, I'm away that weekend.",
+        "Ooh, no, I can't that day, sorry.",
+        "Not this week, sorry.",
+        "Um, I'd prefer not to, to be honest.",
+    ],
+)
+def test_a_refusal_after_a_preamble_is_still_a_refusal(reply):
+    found = items([("Sam Rivera", "Nina, could you run the stall at the craft fair on Saturday?"),
+                   ("Nina Petrova", reply)])  # fmt: skip
+    assert found == [], found
+
+
+def test_an_acceptance_after_a_preamble_is_still_an_acceptance():
+    found = items([("Sam Rivera", "Nina, could you run the stall at the craft fair on Saturday?"),
+                   ("Nina Petrova", "Oh, sure, I can do that.")])  # fmt: skip
+    assert [(i["owner"], i["due"]) for i in found] == [("Nina Petrova", "2026-11-21")], found
+
+
+@pytest.mark.parametrize(
+    ("lines", "owner", "words", "due"),
+    [
+        ([("Kofi Mensah", "I'm going to replace the hinge on the side gate. "
+                          "I'll have it done by Friday.")],
+         "Kofi Mensah", "hinge", "2026-11-20"),
+        ([("Nina Petrova", "I'll order the visitor badges for the open day, "
+                           "I'll have them here by Monday.")],
+         "Nina Petrova", "visitor badges", "2026-11-23"),
+        ([("Sam Rivera", "Who can chase the printer about the invoices?"),
+          ("Nina Petrova", "I can do that, I know their accounts person."),
+          ("Sam Rivera", "Great. Get it sorted by the twenty-seventh at the latest.")],
+         "Nina Petrova", "printer", "2026-11-27"),
+    ],
+)  # fmt: skip
+def test_a_date_said_for_it_in_the_next_breath_is_the_items_due_date(lines, owner, words, due):
+    found = items(lines)
+    assert len(found) == 1, found
+    assert (found[0]["owner"], found[0]["due"]) == (owner, due), found
+    assert words in evidence(found[0])
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("Sam Rivera", "Nina, when Kofi gets in, could you ask him to sign the lease renewal "
+                        "by tomorrow?"),
+         ("Nina Petrova", "Sure, I'll catch him at lunch.")],
+        [("Sam Rivera", "Nina, can you ask Kofi to sign the lease renewal by tomorrow?"),
+         ("Nina Petrova", "Yep, I'll tell him after this.")],
+    ],
+)  # fmt: skip
+def test_a_task_passed_on_through_a_messenger_is_the_doers_and_one_item(lines):
+    found = items(lines)
+    assert [(i["owner"], i["due"]) for i in found] == [("Kofi Mensah", "2026-11-19")], found
+    assert "lease" in found[0]["task"].lower()
+
+
+def test_a_volunteer_who_names_the_task_gives_one_item_in_their_words():
+    found = items([
+        ("Sam Rivera", "The audit is on the second. So who can write it up?"),
+        ("Kofi Mensah", "I can do that. I'll write up the safety checklist by Monday so everyone "
+                        "can review it."),
+    ])  # fmt: skip
+    assert len(found) == 1, found
+    assert (found[0]["owner"], found[0]["due"]) == ("Kofi Mensah", "2026-11-23"), found
+    assert "safety checklist" in found[0]["task"].lower()
+    assert "everyone" not in found[0]["task"].lower()
+
+
+def test_a_commitment_to_it_takes_its_matter_from_the_speakers_own_sentence_before():
+    found = items([
+        ("Sam Rivera", "Then it's agreed: the car park closes for resurfacing."),
+        ("Kofi Mensah", "I can take care of the parking permits for the visitors. The office "
+                        "opens on the fourth, so I'll file them on December fourth."),
+    ])  # fmt: skip
+    assert len(found) == 1, found
+    assert (found[0]["owner"], found[0]["due"]) == ("Kofi Mensah", "2026-12-04"), found
+    assert "parking permits" in evidence(found[0])
+    assert "resurfacing" not in found[0]["task"].lower()
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("Sam Rivera", "Okay, let's start, I know Nina has to leave for the dentist at three.")],
+        [("Kofi Mensah", "About the budget, does that mean the"),
+         ("Sam Rivera", "Hang on, Kofi, I'll get to the budget in a second, promise.")],
+    ],
+)  # fmt: skip
+def test_what_someone_is_known_to_be_doing_and_a_promise_for_the_meeting_are_no_items(lines):
+    assert items(lines) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "owner", "task"),
+    [
+        (("Nina Petrova", "I'll call the caterer on my way home, I've got her number somewhere."),
+         "Nina Petrova", "Call the caterer on my way home"),
+        (("Kofi Mensah", "Sam will handle the signage, he already knows the printer on Mill Road."),
+         "Sam Rivera", "Handle the signage"),
+        (("Nina Petrova", "I'll send the draft to the board before they meet."),
+         "Nina Petrova", "Send the draft to the board"),
+        (("Kofi Mensah", "I'll circulate the rota by Friday so everyone has time to swap shifts."),
+         "Kofi Mensah", "Circulate the rota"),
+    ],
+)  # fmt: skip
+def test_the_clause_after_a_task_is_no_part_of_it(line, owner, task):
+    found = items([line])
+    assert [(i["owner"], i["task"]) for i in found] == [(owner, task)], found
