@@ -22,7 +22,8 @@ EXPLICIT = re.compile(
     r"(?:the\s+)?(?:company|management|client|board|committee|customer)\s+(?:has\s+|have\s+|is\s+)?"
     r"(?:decided|agreed)\s*(?:(?:that|on|to)\b)?|"
     r"(?:the|our|final)\s+decision\s+(?:is|was)\s*(?:that\b)?|"
-    r"^(?:decision|decided|agreed|resolved|conclusion)\s*[:\-–]|"
+    r"(?:^|\b)(?:final\s+(?:call|decision|answer|word)|decision|decided|agreed|resolved|"
+    r"conclusion)\s*[:\-–]|"
     r"^(?:(?:one\s+)?(?:more|another|final|last|next|a|the|our)\s+)+decision\s*:)\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
@@ -68,16 +69,31 @@ AGREE = re.compile(
     r"makes\s+sense|definitely|absolutely|perfect|excellent|fair\s+enough|good\s+call|"
     r"yes,?\s+(?:definitely|absolutely|agreed|exactly|good\s+idea)|exactly|"
     r"that(?:'s|\s+is)\s+(?:fine|good|great|okay|ok|perfect)|works\s+for\s+(?:me|us)|"
-    r"fine\s+(?:by|with)\s+(?:me|us)|no\s+objections?)\b",
+    r"fine\s+(?:by|with)\s+(?:me|us)|no\s+objections?|i\s+(?:like|love)\s+(?:that|it|this|"
+    r"the\s+idea)|love\s+(?:it|that))\b",
     re.IGNORECASE,
 )
-YES = re.compile(r"^(?:(?:yes|yeah|yep|okay|ok|oh|um|uh|well|sure|so)\b[\s,.!]*)+", re.I)
+YES = re.compile(
+    r"^(?:(?:yes|yeah|yep|okay|ok|oh|ooh|ah|wow|um|uh|well|sure|so)\b[\s,.!]*)+", re.I
+)
 # "Are we all happy with X?": the room asked for its consent; a yes from another settles X.
 CONSENT = re.compile(
     r"\b(?:(?:are\s+we\s+(?:all\s+)?|(?:(?:is|are)\s+)?(?:everyone|everybody|you\s+all|all\s+of\s+"
     r"you)\s+)(?:happy|okay|ok|fine|good|comfortable|alright|all\s+right)\s+(?:with|about|on)|"
     r"(?:does|do)\s+(?:everyone|everybody|you\s+all|we\s+all)\s+agree\s+(?:with|on|to))\s+"
     r"(?:the\s+idea\s+of\s+)?(?P<rest>.+)",
+    re.IGNORECASE,
+)
+# "Any objections to X?": here a "no" agrees.
+OBJECTION = re.compile(
+    r"\b(?:(?:any|no)\s+objections?\s+to|(?:does|do)\s+(?:anyone|anybody|you)\s+(?:object|mind)"
+    r"\s+(?:to|if\s+we))\s+(?:the\s+idea\s+of\s+)?(?P<rest>.+)",
+    re.IGNORECASE,
+)
+NO = re.compile(r"^(?:no|nope|none|not\s+at\s+all|nah)\b(?!\s+(?:way|good|chance))[\s,.!]*", re.I)
+# "Okay, the blue one it is.": a choice named, then settled.
+IT_IS = re.compile(
+    r"(?:^|[,.]\s*)(?P<rest>(?:the|a|an)\s+(?:[\w'\-]+\s+){0,5}?[\w'\-]+)\s+it\s+is\s*(?:[,.!]|$)",
     re.IGNORECASE,
 )
 # "So, May. Does that work for everyone?": consent to the matter said just before.
@@ -141,6 +157,7 @@ RECAP_SECONDS = 30.0
 # something, not a choice made.
 RELATIVE = re.compile(r"\b(?:that|which|what|how|where|whatever|the\s+way)\s*$", re.IGNORECASE)
 TAG = re.compile(r"[\s,]+(?:yeah|yes|right|okay|ok|no|isn't\s+it|don't\s+we|ja)\s*[?.!]*$", re.I)
+MOVED_ON_WORDS = 15  # words the proposer adds before a reply answers those instead
 RESTART_WORDS = 3  # a restatement with a first try's first content words replaces it
 RESTART_WINDOW = 120.0  # seconds
 
@@ -163,14 +180,28 @@ def _phrase(rest: str, verb: str = "") -> str:
     return capitalise(clip_words(text.strip(" ,.;:"), 25)).rstrip(" ,.;:?!")
 
 
-def _agreed(sentences: list[Sentence], i: int, strict: bool = False) -> bool:
-    """Whether someone other than the proposer agrees within the next few sentences."""
-    who = sentences[i].speaker
+def _agreed(
+    sentences: list[Sentence], i: int, strict: bool = False, objection: bool = False
+) -> bool:
+    """Whether someone other than the proposer agrees within the next few sentences.
+
+    After "any objections to X?" a "no" agrees. When the proposer goes on to something else
+    at length ("Okay, quick recap: …"), a "sounds good" answers that instead.
+    """
+    who, went_on = sentences[i].speaker, 0
     for s in sentences[i + 1 : i + 5]:
         if s.start - sentences[i].end > 45:
             return False
-        if s.speaker != who:
-            return _agreement(s.text, strict)
+        if s.speaker == who:
+            went_on += len(s.text.split())
+            if went_on > MOVED_ON_WORDS:
+                return False
+            continue
+        said = clean(s.text)
+        if objection and not _agreement(said) and (m := NO.match(said)):
+            rest = said[m.end() :]  # "No." "No, that's fine with me."
+            return not rest or _agreement(rest)
+        return _agreement(s.text, strict)
     return False
 
 
@@ -184,6 +215,23 @@ def _agreement(text: str, strict: bool = False) -> bool:
         return True
     plain = re.match(r"^(?:yes|yeah|yep|okay|ok|sure|right)[\s,.!]*$", said, re.I)
     return bool(plain) and not strict
+
+
+def _approved_before(sentences: list[Sentence], i: int) -> bool:
+    """ "What about a raffle?" "Ooh, I like that." "Yeah, let's do a raffle.": the room
+    approved the idea just before the speaker settles it."""
+    before = sentences[i - 1] if i > 0 else None
+    return (
+        before is not None
+        and before.speaker != sentences[i].speaker
+        and _agreement(before.text, strict=True)
+    )
+
+
+def _base_first(rest: str) -> str:
+    """ "moving the stand-up to ten" → "move the stand-up to ten"."""
+    first = rest.split()[0] if rest.split() else ""
+    return base_form(first) + rest[len(first) :] if first.lower().endswith("ing") else rest
 
 
 def _recalled(sentences: list[Sentence], i: int) -> bool:
@@ -275,13 +323,17 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
     m = WE_WILL_NOT.search(text)
     if m and not CONDITIONAL.search(text[: m.start()]) and not text.rstrip().endswith("?"):
         return Decision(_phrase(text[m.start() :]), s, 0.65)
+    m = OBJECTION.search(text)
+    if m and len(content_words(_phrase(m.group("rest")))) >= 2:
+        if _agreed(sentences, i, objection=True):
+            return Decision(_phrase(_base_first(m.group("rest"))), s, 0.8)
+        return None
+    m = IT_IS.search(text)
+    if m and not text.rstrip().endswith("?") and len(content_words(m.group("rest"))) >= 2:
+        return Decision(_phrase(m.group("rest")), s, 0.8)
     m = CONSENT.search(text)
     if m and len(content_words(_phrase(m.group("rest")))) >= 2 and _agreed(sentences, i):
-        rest = m.group("rest")
-        first = rest.split()[0] if rest.split() else ""
-        if first.lower().endswith("ing"):  # "the idea of moving the stand-up" → "move …"
-            rest = base_form(first) + rest[len(first) :]
-        return Decision(_phrase(rest), s, 0.8)
+        return Decision(_phrase(_base_first(m.group("rest"))), s, 0.8)
     m = PROPOSAL.search(text)
     if (
         m
@@ -290,7 +342,10 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         and not OPEN_TAIL.search(m.group("rest"))
         and not IN_MEETING.match(m.group("rest"))
         and len(content_words(m.group("rest"))) >= 2
-        and _agreed(sentences, i, strict=m.group(0).lower().startswith("let"))
+        and (
+            _agreed(sentences, i, strict=m.group(0).lower().startswith("let"))
+            or _approved_before(sentences, i)
+        )
     ):
         return Decision(_phrase(m.group("rest")), s, 0.75)
     return None

@@ -84,3 +84,40 @@ def test_consent_to_that_refused_is_no_decision():
         ("Wei Zhang", "Not for me, I'm away that week."),
     ])  # fmt: skip
     assert found == [], texts(found)
+
+
+@pytest.mark.parametrize(
+    "lines, words",
+    [
+        ([("Ana Souza", "Any objections to moving the stand-up to nine thirty?"),
+          ("Wei Zhang", "No, that's fine with me."), ("Lena Braun", "None.")], "stand-up"),
+        ([("Ana Souza", "Does anyone object to the blue cover for the report?"),
+          ("Wei Zhang", "No objection.")], "blue cover"),
+        ([("Ana Souza", "Okay, the shorter survey it is, for every customer who calls."),
+          ("Wei Zhang", "Good.")], "shorter survey"),
+        ([("Ana Souza", "Alright, final call: no laptops in the client workshop."),
+          ("Wei Zhang", "Understood.")], "laptops"),
+        ([("Wei Zhang", "What about a raffle at the end? People love a raffle."),
+          ("Lena Braun", "Ooh, I like that."),
+          ("Ana Souza", "Yeah, let's do a raffle at the end of the evening.")], "raffle"),
+    ],
+)  # fmt: skip
+def test_more_ways_a_group_settles_a_matter(lines, words):
+    found = decisions_of(lines)
+    assert len(found) == 1, found
+    assert words in found[0]["text"].lower()
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("Ana Souza", "Any objections to moving the stand-up to nine thirty?"),
+         ("Wei Zhang", "Yes, actually, I drop my kids off then.")],
+        [("Ana Souza", "Yeah, if. Let's not get our hopes up. Okay, quick recap: Wei books "
+                       "the room, Lena sends the invites and I talk to finance."),
+         ("Wei Zhang", "Sounds good.")],
+        [("Ana Souza", "I wonder what time it is."), ("Wei Zhang", "Good question.")],
+    ],
+)  # fmt: skip
+def test_an_objection_or_agreement_with_something_else_settles_nothing(lines):
+    assert decisions_of(lines) == [], texts(decisions_of(lines))
