@@ -50,6 +50,31 @@ FOLLOW_UP = re.compile(
     r"\b(?:have|get|got)\s+(?:it|them|that|this|those|these|one|everything)\b", re.IGNORECASE
 )
 FOLLOW_UP_REACH = 4  # sentences back a follow-up's item may be
+# "I know <name> has to…": said of someone, not handed to them.
+KNOWN = re.compile(
+    r"\b(?:i|we)\s+(?:know|knew|heard|hear|understand|remember|reali[sz]e)\s+(?:that\s+)?"
+    r"(?:[\w'\-]+\s*){1,3}$",
+    re.IGNORECASE,
+)
+# "Sure. Okay, done.": what was asked was done on the spot, in the meeting.
+DONE_NOW = re.compile(
+    r"^(?:(?:okay|ok|and|right|there|yep|yeah|all|sure|oh)[\s,.!]+)*(?:done|there\s+you\s+go|"
+    r"there\s+we\s+go|all\s+done)[\s.!]*$",
+    re.IGNORECASE,
+)
+# "I'll have the report ready by Monday": the task is to finish the report.
+HAVE_DONE = re.compile(
+    r"^(?:have|get)\s+(?P<obj>(?:the|a|an|my|our|your|their|this|these|those|all\s+the)\s+.+?)"
+    r"\s+(?:done|ready|finished|completed|sorted|written|drafted|up)\b(?P<tail>.*)$",
+    re.IGNORECASE,
+)
+PRONOUN = re.compile(r"\b(?:it|them|that|this|those|these|one)\b", re.IGNORECASE)
+# The thing a commitment is about: its words after the verb ("take care of the permits").
+OBJECT = re.compile(
+    r"^[\w\-]+(?:\s+(?:care\s+of|out|up|over|on|with|to|of))?\s+(?P<obj>(?:the|a|an|my|our|your|"
+    r"their|this|these|those|all|some)\s+.+)$",
+    re.IGNORECASE,
+)
 # "I'll get to the budget in a second": a promise kept in the meeting itself.
 IN_A_MOMENT = re.compile(
     r"\bin\s+(?:a|one|just\s+a|a\s+few)\s+(?:seconds?|secs?|minutes?|moments?|bit)\b", re.I
@@ -114,6 +139,16 @@ class ActionFinder:
                        self._third):  # fmt: skip
             reader(i, text, used)
         self._follow_up(i, text)
+        self._reply_date(i, text)
+
+    def _reply_date(self, i: int, text: str) -> None:
+        """ "Can do. In two days, okay?": a date in the answer to a request is its due date."""
+        s = self.sentences[i]
+        for absorb in self.absorbs:
+            answering = absorb.speaker == s.speaker and absorb.first <= i <= absorb.last
+            if answering and absorb.item.due is None:
+                due = find_due(text, self.meeting_date, self.time_zone)
+                absorb.item.due = due.date if due else None
 
     def _follow_up(self, i: int, text: str) -> None:
         """ "I'll have it done by Friday" after a task: the date is that task's due date.
@@ -178,10 +213,29 @@ class ActionFinder:
         m = tr.GROUP_REQUEST.search(text)
         if not m or self._taken(used, m.start(), len(text)):
             return
-        reply, accepted = self._reply(i)
-        if reply is None or not accepted:
-            return
-        self._add(i, m.group("rest"), reply.speaker, 0.85, "volunteer", reply=reply)
+        reply = self._volunteer(i)
+        if reply is not None:
+            self._add(i, m.group("rest"), reply.speaker, 0.85, "volunteer", reply=reply)
+
+    def _volunteer(self, i: int) -> Sentence | None:
+        """Who takes on what was put to the room: the first to accept; "not me" passes it on."""
+        asker, declined, went_on = self.sentences[i], set(), 0
+        for s in self.sentences[i + 1 : i + 12]:
+            if s.start - asker.end > REPLY_WINDOW:
+                break
+            went_on += s.speaker == asker.speaker
+            if went_on > MOVED_ON:
+                break
+            said = PREAMBLE.sub("", clean(s.text).lower().lstrip(" ,."))
+            if s.speaker == asker.speaker and declined and ACCEPT.match(said):
+                return s  # "Somebody has to…" "Not me." "Fine, I'll take that one."
+            if s.speaker == asker.speaker or s.speaker in declined:
+                continue
+            if REFUSE.match(said):
+                declined.add(s.speaker)
+                continue
+            return s if ACCEPT.match(said) else None
+        return None
 
     def _request(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
         for kind, confidence, pattern in tr.ASKS:
@@ -241,7 +295,8 @@ class ActionFinder:
                     conf -= 0.3  # "I'll just show you…": done on the spot, in the meeting
                 due = find_due(rest, self.meeting_date, self.time_zone)
                 when = due is not None or tr.AFTER_MEETING.search(rest) is not None
-                only = kind in REPLY_ONLY or (kind in NEEDS_WHEN and not when)
+                # "I can have the summary done by the 25th": with a date, "I can" commits
+                only = (kind in REPLY_ONLY and due is None) or (kind in NEEDS_WHEN and not when)
                 if rest:
                     self._add(i, rest, s.speaker, conf, kind, merge_only=only)
 
@@ -253,6 +308,8 @@ class ActionFinder:
             owner = subject_before(prefix, self.roster)
             if owner is None or CONDITIONAL.search(prefix) or text.rstrip().endswith("?"):
                 continue
+            if KNOWN.search(prefix):
+                continue  # "I know Wei has to run to his seminar": what someone must do anyway
             modal = m.group("modal").lower()
             rest = m.group("rest")
             if modal.startswith(("owns", "is responsible", "is in charge", "is handling")):
@@ -286,6 +343,8 @@ class ActionFinder:
         reply, accepted = self._reply(i, owner)
         if accepted is False:
             return  # "No, sorry, I can't": refused
+        if accepted and self._done_now(reply):
+            return  # "Can you shut the window?" "Sure. Okay, done."
         if owner is None and kind.startswith("you") and len(self.speakers) > 2:
             owner = self._unnamed_you(i, rest, reply if accepted else None)
         elif owner is None and reply is not None and accepted:
@@ -317,6 +376,15 @@ class ActionFinder:
             return s, True if ACCEPT.match(said) or echo else None
         return None, None
 
+    def _done_now(self, reply: Sentence | None) -> bool:
+        """Whether the answer's turn says it was done there and then ("Okay, done.")."""
+        for s in self.sentences[reply.index : reply.index + 3] if reply else []:
+            if s.speaker != reply.speaker:
+                break
+            if DONE_NOW.match(clean(s.text)):
+                return True
+        return False
+
     def _unnamed_you(self, i: int, task: str, reply: Sentence | None) -> str | None:
         """Who "you" is in a room of several: who took it on, else who talked about it.
 
@@ -339,17 +407,24 @@ class ActionFinder:
             else ()
         )
 
-    def _own_before(self, i: int) -> str | None:
-        """What "it" is when the speaker named it just before, in the same turn ("I can take
-        care of the permits. I'll file them on the fourth.")."""
-        s = self.sentences[i]
-        if i == 0 or (before := self.sentences[i - 1]).speaker != s.speaker:
-            return None
-        said = tr.expand(clean(before.text))
-        if s.start - before.end > 2.0 or len(content_words(said)) < 2:
-            return None
-        m = next((fm for _, _, p in tr.FIRST if (fm := p.search(said))), None)
-        return clip_words(clause(m.group("rest")) if m else said, 8)
+    def _own_before(self, i: int) -> tuple[str, bool] | None:
+        """What "it" is when the speaker named it earlier in the same turn ("I can take care of
+        the permits. I'll file them on the fourth."), and whether they committed to it there.
+
+        The nearest commitment of the last three sentences, else the sentence just before.
+        """
+        s, turn = self.sentences[i], []
+        for before in reversed(self.sentences[max(0, i - 3) : i]):
+            if before.speaker != s.speaker or (turn or [s])[-1].start - before.end > 2.0:
+                break
+            turn.append(before)
+        for before in turn:
+            said = tr.expand(clean(before.text))
+            m = next((fm for _, _, p in tr.FIRST if (fm := p.search(said))), None)
+            if m and len(content_words(m.group("rest"))) >= 2:
+                return clip_words(clause(m.group("rest")), 8), True
+        said = tr.expand(clean(turn[0].text)) if turn else ""
+        return (clip_words(said, 8), False) if len(content_words(said)) >= 2 else None
 
     def _previous_other(self, i: int) -> Sentence | None:
         me = self.sentences[i].speaker
@@ -375,8 +450,13 @@ class ActionFinder:
             return "", 0.0
         if tr.TRY.match(rest):
             rest, confidence = tr.TRY.sub("", rest), confidence - 0.1
-        if PROCEDURAL.match(DISCOURSE.sub("", rest)) or IN_A_MOMENT.search(clause(rest)):
+        if IN_A_MOMENT.search(clause(rest)):
             return "", 0.0
+        dated = find_due(clause(rest), self.meeting_date, self.time_zone) is not None
+        if PROCEDURAL.match(DISCOURSE.sub("", rest)) and not dated:
+            return "", 0.0  # "I'll go through the contracts by Monday" is work, not the meeting
+        if m := HAVE_DONE.match(rest):
+            rest = f"finish {m.group('obj')}{m.group('tail')}"
         return rest, confidence
 
     def _hedged(self, text: str) -> float:
@@ -396,9 +476,10 @@ class ActionFinder:
         owner = owner if owner in self.roster.names else None
         if HEDGE.search(rest):  # in a request, "maybe" is mostly politeness
             confidence -= 0.1 if kind in POLITE else 0.25
+        dated = any(t.due for t in tasks)  # what is done in the meeting has no due date
         for n, task in enumerate(tasks):
             task.text = self._without_vocative(task.text)
-            if PROCEDURAL.match(task.text):
+            if PROCEDURAL.match(task.text) and not dated:
                 continue
             if (
                 n == 0
@@ -423,14 +504,20 @@ class ActionFinder:
         self, owner: str | None, task: Task, s: Sentence, conf: float, kind: str
     ) -> ActionItem | None:
         if task.vague:
-            topic = self._own_before(s.index)
-            if topic is None:
-                before = self._previous_other(s.index)
-                if before is None:
-                    return None
-                topic = clip_words(clean(before.text), 8)
-            task = Task(shorten(f"{task.text} – {topic}"), task.due, task.source, True)
-            conf -= 0.15
+            own = self._own_before(s.index)
+            thing = OBJECT.match(own[0]) if own and own[1] else None
+            if thing:  # "I'll file them" → "File the parking permits for the visitors"
+                text = PRONOUN.sub(thing.group("obj"), task.text, count=1)
+                task = Task(shorten(text), task.due, task.source, False)
+            else:
+                topic = own[0] if own else None
+                if topic is None:
+                    before = self._previous_other(s.index)
+                    if before is None:
+                        return None
+                    topic = clip_words(clean(before.text), 8)
+                task = Task(shorten(f"{task.text} – {topic}"), task.due, task.source, True)
+                conf -= 0.15
         conf += 0.05 if task.due else 0.0
         conf -= 0.25 if owner is None else 0.0
         return ActionItem(owner, task.text, task.due, s, round(min(conf, 1.0), 2), kind,
@@ -481,6 +568,12 @@ def merge_items(items: list[ActionItem], closing: float | None = None) -> list[A
         twin = next((k for k in kept if k.owner == item.owner
                      and similar(k.task, item.task) >= 0.6), None)  # fmt: skip
         handed = closing is not None and item.sentence.start >= closing
+        if twin is None and handed and item.vague:
+            # "Yep. I'll get on it." at the close acknowledges what its owner already has
+            twin = next((k for k in reversed(kept) if k.owner == item.owner), None)
+            if twin is not None:
+                twin.due = twin.due or item.due
+                continue
         restated = twin is None and handed and item.owner is not None
         if restated:
             twin = next((k for k in kept if k.owner == item.owner and k.sentence.start < closing

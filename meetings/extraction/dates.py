@@ -211,6 +211,16 @@ def _relative(kind: str, g: dict[str, str | None], base: dt.date) -> dt.date | N
     return None
 
 
+HOLIDAY_BEFORE = re.compile(
+    r"\b(?:good|black|cyber|ash|easter|holy|maundy|super|blue|whit|shrove|palm|giving)\s+$", re.I
+)
+# After "the <weekday>": a word that makes the weekday name an event ("the Friday late shift").
+EVENT_NOUN = re.compile(
+    r"\s+(?!(?:morning|afternoon|evening|night|after|before|of|at|and|or|is|it|then|we|you|i|"
+    r"they|that|this|instead|too|as|so|but|to|by|for|in|on)\b)[a-z][\w\-]*"
+)
+
+
 def _implausible(kind: str, m: re.Match[str]) -> bool:
     """Number pairs that are not dates ("24/7"), and "the second may be" read as a date."""
     if kind == "numeric":
@@ -218,6 +228,11 @@ def _implausible(kind: str, m: re.Match[str]) -> bool:
     if kind == "day_month":
         month = m.group("month").lower()
         return month in {"may", "march"} and " of " not in m.group(0).lower()
+    if kind == "weekday":  # "the Saturday clinic" names an event, not a date for the task
+        before, after = m.string[: m.start()], m.string[m.end() :]
+        if HOLIDAY_BEFORE.search(before):
+            return True  # "the Good Friday hours"
+        return bool(re.search(r"\bthe\s+$", before, re.I) and EVENT_NOUN.match(after))
     return False
 
 

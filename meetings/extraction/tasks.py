@@ -154,7 +154,8 @@ def first_verb_ok(task: str) -> bool:
 def starts_with_verb(task: str) -> bool:
     """Whether a task starts with a verb: a known one, or a word followed by its object."""
     parts = task.lower().split()
-    allowed = " ".join(parts[:3]) == "come up with" or " ".join(parts[:2]) in THINK_ABOUT
+    allowed = " ".join(parts[:3]) == "come up with" or " ".join(parts[:2]) in THINK_ABOUT + (
+        "go through", "go over")
     if not parts or (parts[0] in NOT_TASK_VERBS and not allowed):
         return False
-    return is_verb(parts[0]) or (len(parts) > 1 and parts[1] in OBJECT_START)
+    return allowed or is_verb(parts[0]) or (len(parts) > 1 and parts[1] in OBJECT_START)

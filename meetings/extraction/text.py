@@ -11,8 +11,8 @@ WORD = re.compile(r"[A-Za-z0-9À-ÖØ-öø-ÿ]+(?:['’\-][A-Za-z0-9À-ÖØ-öø
 # A sentence ends at . ? ! (not inside a number like 12.50) followed by space.
 SENTENCE_END = re.compile(r"(?<=[.?!])[\"')\]]*\s+(?=\S)")
 FILLERS = re.compile(
-    r"\b(?:um+|uh+|erm+|er|ah+|hmm+|mm+|mm-hmm|uh-huh|(?<!let )(?<!do )(?<!if )(?<!did )you know|"
-    r"i mean|sort of|kind of|kinda|"
+    r"\b(?:(?:um+|uh+|erm+|er|ah+|hmm+|mm+|mm-hmm|uh-huh|"
+    r"(?<!let )(?<!do )(?<!if )(?<!did )you know|i mean|sort of|kind of|kinda)\b(?!['\-])|"
     r"like,)\s*,?\s*",
     re.IGNORECASE,
 )

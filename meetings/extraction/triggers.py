@@ -23,7 +23,7 @@ FIRST_PERSON = [
     ("going", 0.8, r"\bi\s+am\s+going\s+to\s+(?P<rest>.+)"),
     ("happy", 0.75, r"\bi(?:\s+would|\s+am)\s+(?:be\s+)?(?:happy|glad)\s+to\s+(?P<rest>.+)"),
     ("let", 0.65, r"\blet\s+me\s+(?!know\b)(?P<rest>.+)"),
-    ("can", 0.55, rf"\bi\s+can\s+(?P<rest>(?:take|do|handle|look|send|{_VERB})\b.+)"),
+    ("can", 0.55, rf"\bi\s+can\s+(?P<rest>(?:take|do|handle|look|send|have|{_VERB})\b.+)"),
     ("must", 0.5, r"\bi\s+(?:need|have|must|have\s+got|got)\s+to\s+(?P<rest>.+)"),
 ]  # fmt: skip
 REQUEST = [
@@ -47,7 +47,8 @@ GROUP_REQUEST = re.compile(
     r"\b(?:who\s+(?:can|could|will|wants\s+to|is\s+able\s+to)|(?:can|could)\s+(?:someone|"
     r"somebody|anyone|anybody)|(?:does|would)\s+(?:anyone|anybody|someone)\s+(?:want|like|"
     r"mind)\s+to|we\s+need\s+(?:someone|somebody|a\s+volunteer)\s+to|(?:is\s+)?(?:anyone|"
-    r"anybody)\s+(?:able|willing|free)\s+to|any\s+volunteers?\s+to)\s+(?P<rest>.+)",
+    r"anybody)\s+(?:able|willing|free)\s+to|any\s+volunteers?\s+to|(?:someone|somebody)\s+"
+    r"(?:has|needs|will\s+have|will\s+need)\s+to)\s+(?P<rest>.+)",
     re.IGNORECASE,
 )
 THIRD_PERSON = re.compile(
@@ -58,7 +59,8 @@ THIRD_PERSON = re.compile(
     re.IGNORECASE,
 )
 ANNOUNCE = re.compile(
-    r"\b(?:action\s+items?|to-?dos?|next\s+steps?)(?:\s+(?:for|on)\s+(?P<who>[^:,.]{1,40}?))?"
+    r"\b(?:action\s+items?|to-?dos?|next\s+steps?|actions?(?=\s+for\b))"
+    r"(?:\s+(?:for|on)\s+(?P<who>[^:,.]{1,40}?))?"
     r"\s*(?:[:\-–]|,|\bis\s+(?:to|that|for)\b|\bwould\s+be\b)\s*(?P<rest>.+)",
     re.IGNORECASE,
 )

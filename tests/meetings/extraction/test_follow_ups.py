@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from meetings.extraction import extract_minutes
+from meetings.extraction.text import clean
 
 from .fixtures import build_segments, evidence
 
@@ -107,6 +108,7 @@ def test_a_commitment_to_it_takes_its_matter_from_the_speakers_own_sentence_befo
     "lines",
     [
         [("Sam Rivera", "Okay, let's start, I know Nina has to leave for the dentist at three.")],
+        [("Sam Rivera", "Let's be quick, I know Kofi has to run to a client call at eleven.")],
         [("Kofi Mensah", "About the budget, does that mean the"),
          ("Sam Rivera", "Hang on, Kofi, I'll get to the budget in a second, promise.")],
     ],
@@ -131,3 +133,80 @@ def test_what_someone_is_known_to_be_doing_and_a_promise_for_the_meeting_are_no_
 def test_the_clause_after_a_task_is_no_part_of_it(line, owner, task):
     found = items([line])
     assert [(i["owner"], i["task"]) for i in found] == [(owner, task)], found
+
+
+@pytest.mark.parametrize(
+    ("lines", "owner", "words", "due"),
+    [
+        # an announced item with "Action for <name>:"
+        ([("Sam Rivera", "Action for Kofi: order two spare projector bulbs by Friday."),
+          ("Kofi Mensah", "Okay.")], "Kofi Mensah", "projector bulbs", "2026-11-20"),
+        # what would be done in the meeting ("go through") is work when it has a date
+        ([("Nina Petrova", "I'll go through the supplier contracts and mark the expired ones "
+                           "by Monday.")], "Nina Petrova", "supplier contracts", "2026-11-23"),
+        # the answer names the date ("Can do. In two days, okay?")
+        ([("Sam Rivera", "Kofi, can you update the fire exit signs?"),
+          ("Kofi Mensah", "Can do. In two days, okay?")], "Kofi Mensah", "fire exit", "2026-11-20"),
+        # "somebody has to…": whoever takes it after another declines
+        ([("Nina Petrova", "Somebody has to renew the parking permit for the van."),
+          ("Sam Rivera", "Not me, I'm off next week."),
+          ("Kofi Mensah", "Fine, I'll take that one. I'll get it done in three days.")],
+         "Kofi Mensah", "parking permit", "2026-11-21"),
+        # "it" named a few sentences back in the same turn, and put in its place
+        ([("Sam Rivera", "And let me take the visitor badges. They're a mess. "
+                         "I'll redesign them by the end of the month.")],
+         "Sam Rivera", "redesign the visitor badges", "2026-11-30"),
+        # "I can have X done by …" is a commitment
+        ([("Nina Petrova", "I can have the grant summary done by the 25th.")],
+         "Nina Petrova", "grant summary", "2026-11-25"),
+    ],
+)  # fmt: skip
+def test_more_ways_an_item_and_its_date_are_said(lines, owner, words, due):
+    found = items(lines)
+    assert len(found) == 1, found
+    assert (found[0]["owner"], found[0]["due"]) == (owner, due), found
+    assert words in evidence(found[0])
+
+
+def test_a_holiday_named_for_a_weekday_is_no_due_date():
+    found = items([("Sam Rivera", "Action for Nina: post the Good Friday opening hours on the "
+                                  "website tomorrow.")])  # fmt: skip
+    assert [(i["owner"], i["due"]) for i in found] == [("Nina Petrova", "2026-11-19")], found
+    assert "good friday opening hours" in found[0]["task"].lower()
+
+
+def test_a_weekday_that_names_an_event_is_no_due_date():
+    found = items([("Sam Rivera", "Nina, could you print the handouts for the Saturday workshop?"),
+                   ("Nina Petrova", "Sure.")])  # fmt: skip
+    assert [(i["owner"], i["due"]) for i in found] == [("Nina Petrova", None)], found
+    assert "saturday workshop" in found[0]["task"].lower()
+
+
+def test_a_request_done_on_the_spot_is_no_item():
+    found = items([("Sam Rivera", "Kofi, can you shut the window? It's freezing."),
+                   ("Kofi Mensah", "Sure. Okay, done.")])  # fmt: skip
+    assert found == [], found
+
+
+def test_an_acknowledgement_at_the_close_is_no_second_item():
+    found = items([
+        ("Sam Rivera", "Nina, can you book the minibus for the site visit on Friday?"),
+        ("Nina Petrova", "Sure."),
+        ("Kofi Mensah", "The new drills arrived this morning, all twelve of them."),
+        ("Sam Rivera", "Good. Okay, to wrap up: Nina books the minibus for Friday."),
+        ("Nina Petrova", "Yep, the driver just confirmed. I'll get on it."),
+    ])  # fmt: skip
+    assert [(i["owner"], i["due"]) for i in found] == [("Nina Petrova", "2026-11-20")], found
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("Um, action for Ahmed: order the seed trays.", "action for Ahmed: order the seed trays."),
+        ("Er, Erin found the error in the umbrella order.",
+         "Erin found the error in the umbrella order."),
+        ("Uh-huh. Mm-hmm, so, uh, Umar will ring them.", ". so, Umar will ring them."),
+    ],
+)  # fmt: skip
+def test_fillers_go_but_words_that_begin_like_them_stay(said, kept):
+    assert clean(said) == kept
