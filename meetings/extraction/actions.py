@@ -69,6 +69,19 @@ HAVE_DONE = re.compile(
     re.IGNORECASE,
 )
 PRONOUN = re.compile(r"\b(?:it|them|that|this|those|these|one)\b", re.IGNORECASE)
+# "Send it round", "file them": a task whose object is something named before. Verbs whose
+# object is mostly people ("tell them") are not read this way.
+POINTS_BACK = re.compile(
+    r"^(?!(?:tell|ask|remind|inform|call|ring|phone|text|ping|meet|thank|email|e-mail)\b)"
+    r"[\w\-]+\s+(?:it|them|that|this|those|these)\b",
+    re.IGNORECASE,
+)
+# Verbs that only say the speaker takes something on ("take care of", "handle").
+LIGHT_VERB = re.compile(
+    r"^(?:take(?:\s+care\s+of)?|handle|do|deal\s+with|sort(?:\s+out)?|look\s+after|own|grab|"
+    r"pick\s+up|cover)\b",
+    re.IGNORECASE,
+)
 # The thing a commitment is about: its words after the verb ("take care of the permits").
 OBJECT = re.compile(
     r"^[\w\-]+(?:\s+(?:care\s+of|out|up|over|on|with|to|of))?\s+(?P<obj>(?:the|a|an|my|our|your|"
@@ -180,7 +193,7 @@ class ActionFinder:
         if not m or self._taken(used, m.start(), len(text)):
             return
         s, rest, owner = self.sentences[i], m.group("rest"), None
-        who = (m.group("who") or "").strip()
+        who = (m.group("who") or m.group("owner") or "").strip()
         if who:
             owner = s.speaker if who.lower() in ("me", "myself") else self.roster.resolve(who)
         first = next((fm for _, _, p in tr.FIRST if (fm := p.search(rest))), None)
@@ -503,21 +516,25 @@ class ActionFinder:
     def _item(
         self, owner: str | None, task: Task, s: Sentence, conf: float, kind: str
     ) -> ActionItem | None:
-        if task.vague:
-            own = self._own_before(s.index)
-            thing = OBJECT.match(own[0]) if own and own[1] else None
-            if thing:  # "I'll file them" → "File the parking permits for the visitors"
+        pointed = task.vague or POINTS_BACK.match(task.text) is not None
+        own = self._own_before(s.index) if pointed else None
+        if own and own[1]:  # the speaker committed to "it" just before
+            thing = OBJECT.match(own[0])
+            if thing and LIGHT_VERB.match(own[0]):
+                # "I can take care of the permits. I'll file them…" → "File the permits"
                 text = PRONOUN.sub(thing.group("obj"), task.text, count=1)
-                task = Task(shorten(text), task.due, task.source, False)
-            else:
-                topic = own[0] if own else None
-                if topic is None:
-                    before = self._previous_other(s.index)
-                    if before is None:
-                        return None
-                    topic = clip_words(clean(before.text), 8)
-                task = Task(shorten(f"{task.text} – {topic}"), task.due, task.source, True)
-                conf -= 0.15
+            else:  # "Let me draft a rain plan. I'll send it round by…" → "Draft a rain plan"
+                text = capitalise(own[0])
+            task = Task(shorten(text), task.due, task.source, False)
+        elif task.vague:
+            topic = own[0] if own else None
+            if topic is None:
+                before = self._previous_other(s.index)
+                if before is None:
+                    return None
+                topic = clip_words(clean(before.text), 8)
+            task = Task(shorten(f"{task.text} – {topic}"), task.due, task.source, True)
+            conf -= 0.15
         conf += 0.05 if task.due else 0.0
         conf -= 0.25 if owner is None else 0.0
         return ActionItem(owner, task.text, task.due, s, round(min(conf, 1.0), 2), kind,

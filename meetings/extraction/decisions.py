@@ -199,8 +199,8 @@ def _agreed(
             continue
         said = clean(s.text)
         if objection and not _agreement(said) and (m := NO.match(said)):
-            rest = said[m.end() :]  # "No." "No, that's fine with me."
-            return not rest or _agreement(rest)
+            rest = said[m.end() :]  # "No." "None from me." "No, that's fine with me."
+            return not re.search(r"\b(?:but|though|however|actually|concern|worried)\b", rest, re.I)
         return _agreement(s.text, strict)
     return False
 

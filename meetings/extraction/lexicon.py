@@ -100,7 +100,10 @@ DEFERRED = re.compile(
     r"\b(?:let'?s\s+(?:park|table|shelve|parking|revisit|leave)|park\s+(?:that|this|it)|"
     r"come back to (?:that|this|it)|keep (?:that|this|it) in mind|take (?:that|this|it) "
     r"offline|parking lot|(?:discuss|decide|look at) (?:that|this|it) (?:later|next time)|"
-    r"we'?ll see)\b",
+    r"we'?ll see|let'?s\s+(?:pick\s+(?:[\w'\-]+\s+){0,3}up|come\s+back\s+to|circle\s+back\s+to|"
+    r"get\s+back\s+to|return\s+to|revisit|discuss|talk\s+about|look\s+at)\b[^.?!]*?\b"
+    r"(?:next\s+time|later|next\s+(?:week|month|meeting)|(?:at|in)\s+the\s+next\s+meeting|"
+    r"another\s+time))\b",
     re.IGNORECASE,
 )
 UNCERTAIN = re.compile(

@@ -102,6 +102,12 @@ def token_score(heard: str, name: str) -> float:
         return 0.8
     if len(key_n) >= 5 and similarity(key_h, key_n) >= 0.8 and score >= 0.5:
         return 0.76
+    # a short form of a long name: "Alek" for Aleksander, "Bren" for Brendan, "Kechi" for Nkechi
+    if len(name) >= 5 and len(heard) >= 0.4 * len(name):
+        if len(heard) >= 3 and name.startswith(heard):
+            return 0.8
+        if len(heard) >= 4 and name.endswith(heard):
+            return 0.78
     return 0.0
 
 

@@ -93,10 +93,16 @@ def _progressive(text: str) -> str:
     return text
 
 
+# "book all three", "send both": the things were named by someone else.
+COUNTED = re.compile(
+    r"\b(?:all|the)\s+(?:two|three|four|five|of\s+(?:them|those|these))\b|\bboth\b", re.I
+)
+
+
 def is_vague(task: str) -> bool:
     """Whether a task names nothing but a verb and pronouns ("do that", "email them")."""
-    named = content_words(task) - LIGHT
-    said = set(task.lower().split())
+    named = content_words(COUNTED.sub(" it ", task)) - LIGHT
+    said = set(COUNTED.sub(" it ", task).lower().split())
     return not named or (len(named) <= 1 and bool(said & PRONOUN_OBJECTS))
 
 
@@ -154,8 +160,11 @@ def first_verb_ok(task: str) -> bool:
 def starts_with_verb(task: str) -> bool:
     """Whether a task starts with a verb: a known one, or a word followed by its object."""
     parts = task.lower().split()
-    allowed = " ".join(parts[:3]) == "come up with" or " ".join(parts[:2]) in THINK_ABOUT + (
-        "go through", "go over")
+    allowed = (
+        " ".join(parts[:3]) == "come up with"
+        or " ".join(parts[:2]) in THINK_ABOUT + ("go through", "go over")
+        or re.match(r"let (?!me\b|us\b|you\b)\S+(?: \S+)? know\b", " ".join(parts[:4])) is not None
+    )  # "let the landlord know" is work; "let me know" asks for it
     if not parts or (parts[0] in NOT_TASK_VERBS and not allowed):
         return False
     return allowed or is_verb(parts[0]) or (len(parts) > 1 and parts[1] in OBJECT_START)

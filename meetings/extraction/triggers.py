@@ -59,8 +59,9 @@ THIRD_PERSON = re.compile(
     re.IGNORECASE,
 )
 ANNOUNCE = re.compile(
-    r"\b(?:action\s+items?|to-?dos?|next\s+steps?|actions?(?=\s+for\b))"
-    r"(?:\s+(?:for|on)\s+(?P<who>[^:,.]{1,40}?))?"
+    r"\b(?:action\s+items?|to-?dos?|next\s+steps?|actions?(?=\s+for\b)|"
+    r"(?:the\s+)?owner\s+(?:for|of)\s+(?:this|that|it)\s+is(?=\s+[^:,.]{1,40}?\s*[:\-–]))"
+    r"(?:\s+(?:for|on)\s+(?P<who>[^:,.]{1,40}?)|\s+(?P<owner>[^:,.]{1,40}?)(?=\s*[:\-–]))?"
     r"\s*(?:[:\-–]|,|\bis\s+(?:to|that|for)\b|\bwould\s+be\b)\s*(?P<rest>.+)",
     re.IGNORECASE,
 )

@@ -93,6 +93,8 @@ def test_consent_to_that_refused_is_no_decision():
           ("Wei Zhang", "No, that's fine with me."), ("Lena Braun", "None.")], "stand-up"),
         ([("Ana Souza", "Does anyone object to the blue cover for the report?"),
           ("Wei Zhang", "No objection.")], "blue cover"),
+        ([("Ana Souza", "Any objections to charging for rush orders?"),
+          ("Wei Zhang", "None from me."), ("Lena Braun", "No, it's about time.")], "rush orders"),
         ([("Ana Souza", "Okay, the shorter survey it is, for every customer who calls."),
           ("Wei Zhang", "Good.")], "shorter survey"),
         ([("Ana Souza", "Alright, final call: no laptops in the client workshop."),
@@ -117,6 +119,10 @@ def test_more_ways_a_group_settles_a_matter(lines, words):
                        "the room, Lena sends the invites and I talk to finance."),
          ("Wei Zhang", "Sounds good.")],
         [("Ana Souza", "I wonder what time it is."), ("Wei Zhang", "Good question.")],
+        [("Ana Souza", "Let's pick the seating plan up next time, I need the numbers first."),
+         ("Wei Zhang", "Fine.")],
+        [("Ana Souza", "Any objections to charging for rush orders?"),
+         ("Wei Zhang", "No, but I'd want the clients warned first.")],
     ],
 )  # fmt: skip
 def test_an_objection_or_agreement_with_something_else_settles_nothing(lines):

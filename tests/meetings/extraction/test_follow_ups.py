@@ -156,6 +156,24 @@ def test_the_clause_after_a_task_is_no_part_of_it(line, owner, task):
         ([("Sam Rivera", "And let me take the visitor badges. They're a mess. "
                          "I'll redesign them by the end of the month.")],
          "Sam Rivera", "redesign the visitor badges", "2026-11-30"),
+        # the task committed to, with the date of how it will be delivered
+        ([("Kofi Mensah", "Let me write up a fire drill plan for the annex. I'll send it round "
+                          "by the end of next week.")],
+         "Kofi Mensah", "fire drill plan", "2026-11-27"),
+        # "all three" are what the other person just listed
+        ([("Sam Rivera", "Which laptops are due for a battery swap?"),
+          ("Kofi Mensah", "Let me check. The Dell, the Lenovo and the old Mac."),
+          ("Sam Rivera", "Can you book all three in by the 25th?"),
+          ("Kofi Mensah", "Sure thing.")], "Kofi Mensah", "lenovo", "2026-11-25"),
+        # letting someone know is work
+        ([("Nina Petrova", "I'm gonna let the landlord know by Friday.")],
+         "Nina Petrova", "landlord", "2026-11-20"),
+        # "Owner for this is X: …"
+        ([("Sam Rivera", "Owner for this is Kofi: get the vendor to send the signed contract."),
+          ("Kofi Mensah", "On it.")], "Kofi Mensah", "signed contract", None),
+        # a nickname for the one addressed, who hands the task on
+        ([("Sam Rivera", "Nina, text Kofi and get him to lock the side gate tonight."),
+          ("Nina Petrova", "Will do.")], "Kofi Mensah", "side gate", "2026-11-18"),
         # "I can have X done by …" is a commitment
         ([("Nina Petrova", "I can have the grant summary done by the 25th.")],
          "Nina Petrova", "grant summary", "2026-11-25"),

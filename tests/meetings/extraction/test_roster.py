@@ -69,3 +69,23 @@ def test_a_bare_shared_word_is_not_a_role():
 
 def test_full_names_are_kept_in_roster_order():
     assert PEOPLE.names[:2] == ["Sam Rivera", "Nina Petrova"]
+
+
+SHORT_FORMS = Roster(
+    [{"name": n} for n in ("Aleksander Kowalczyk", "Brendan O'Neill", "Nkechi Eze",
+                           "Esperanza Flores", "Tomasz Wolny", "Oluwafemi Bello")]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("heard", "name"),
+    [("Alek", "Aleksander Kowalczyk"), ("Bren", "Brendan O'Neill"), ("Kechi", "Nkechi Eze"),
+     ("Espe", "Esperanza Flores"), ("Tom", "Tomasz Wolny"), ("Femi", "Oluwafemi Bello")],
+)  # fmt: skip
+def test_a_short_form_of_a_first_name_is_that_member(heard, name):
+    assert SHORT_FORMS.resolve(heard) == name
+
+
+@pytest.mark.parametrize("heard", ["Al", "Est", "Brent", "Tomato", "Ali", "Fem"])
+def test_a_short_word_or_another_name_is_not_a_short_form(heard):
+    assert SHORT_FORMS.resolve(heard) is None
