@@ -56,6 +56,18 @@ KNOWN = re.compile(
     r"(?:[\w'\-]+\s*){1,3}$",
     re.IGNORECASE,
 )
+# "Kofi, that's yours.": handing over what was just described.
+HANDED = re.compile(
+    r"\b(?:that|this|it)(?:\s+one)?\s+is\s+(?:yours|on\s+you|for\s+you|your\s+(?:job|one))\b",
+    re.IGNORECASE,
+)
+# "When do they need it?": the answer's date is the task's due date.
+WHEN_DUE = re.compile(
+    r"\b(?:when\s+(?:do|does|did|is|should|would)\s+(?:they|you|we|he|she|it|\w+)\s+(?:need|want|"
+    r"due|have\s+to\s+have)|by\s+when|what\s+is\s+the\s+deadline|when\s+is\s+(?:it|that|this)"
+    r"\s+due)\b",
+    re.IGNORECASE,
+)
 # "Sure. Okay, done.": what was asked was done on the spot, in the meeting.
 DONE_NOW = re.compile(
     r"^(?:(?:okay|ok|and|right|there|yep|yeah|all|sure|oh)[\s,.!]+)*(?:done|there\s+you\s+go|"
@@ -153,6 +165,22 @@ class ActionFinder:
             reader(i, text, used)
         self._follow_up(i, text)
         self._reply_date(i, text)
+        self._asked_when(i, text)
+
+    def _asked_when(self, i: int, text: str) -> None:
+        """ "When do they need it?" — "…in two weeks.": the owner's latest item is due then."""
+        s = self.sentences[i]
+        if not WHEN_DUE.search(text):
+            return
+        item = next((it for it in reversed(self.items) if it.owner == s.speaker
+                     and it.sentence.index >= i - FOLLOW_UP_REACH), None)  # fmt: skip
+        if item is None or item.due is not None:
+            return
+        for answer in self.sentences[i + 1 : i + 4]:
+            due = find_due(answer.text, self.meeting_date, self.time_zone)
+            if due is not None:
+                item.due = due.date
+                return
 
     def _reply_date(self, i: int, text: str) -> None:
         """ "Can do. In two days, okay?": a date in the answer to a request is its due date."""
@@ -217,9 +245,13 @@ class ActionFinder:
         if any(p.search(tr.expand(t.text)) for t in turn for _, _, p in tr.FIRST):
             return  # "That's on me, I'll renew it": the commitment itself is the item
         before = self._previous_other(i)
+        if before is not None and HANDED.search(tr.expand(before.text)) and before.index > 0:
+            # "New renders, only the reading room. Luca, that's yours.": what was handed over
+            earlier = self.sentences[before.index - 1]
+            before = earlier if earlier.speaker == before.speaker else before
         if before is None:
             return
-        topic = shorten(clean(before.text), 10)
+        topic = shorten(DISCOURSE.sub("", clean(before.text)), 10)
         self._keep(ActionItem(owner, capitalise(topic), None, s, 0.6, "ownership"))
 
     def _group(self, i: int, text: str, used: list[tuple[int, int]]) -> None:

@@ -157,6 +157,8 @@ RECAP_SECONDS = 30.0
 # something, not a choice made.
 RELATIVE = re.compile(r"\b(?:that|which|what|how|where|whatever|the\s+way)\s*$", re.IGNORECASE)
 TAG = re.compile(r"[\s,]+(?:yeah|yes|right|okay|ok|no|isn't\s+it|don't\s+we|ja)\s*[?.!]*$", re.I)
+ROOM_REPLIES = 3  # answers read to a question put to the room
+REFUSE_START = re.compile(r"^(?:no|nope|not|i\s+(?:don't|do\s+not|can't|cannot|disagree))\b", re.I)
 MOVED_ON_WORDS = 15  # words the proposer adds before a reply answers those instead
 RESTART_WORDS = 3  # a restatement with a first try's first content words replaces it
 RESTART_WINDOW = 120.0  # seconds
@@ -181,14 +183,15 @@ def _phrase(rest: str, verb: str = "") -> str:
 
 
 def _agreed(
-    sentences: list[Sentence], i: int, strict: bool = False, objection: bool = False
+    sentences: list[Sentence], i: int, strict: bool = False, objection: bool = False,
+    room: bool = False,
 ) -> bool:
     """Whether someone other than the proposer agrees within the next few sentences.
 
     After "any objections to X?" a "no" agrees. When the proposer goes on to something else
     at length ("Okay, quick recap: …"), a "sounds good" answers that instead.
     """
-    who, went_on = sentences[i].speaker, 0
+    who, went_on, heard = sentences[i].speaker, 0, 0
     for s in sentences[i + 1 : i + 5]:
         if s.start - sentences[i].end > 45:
             return False
@@ -201,7 +204,10 @@ def _agreed(
         if objection and not _agreement(said) and (m := NO.match(said)):
             rest = said[m.end() :]  # "No." "None from me." "No, that's fine with me."
             return not re.search(r"\b(?:but|though|however|actually|concern|worried)\b", rest, re.I)
-        return _agreement(s.text, strict)
+        if _agreement(s.text, strict):
+            return True
+        if not room or REFUSE_START.match(said) or (heard := heard + 1) >= ROOM_REPLIES:
+            return False  # asked of the room, a conditional "as long as…, yes" lets others answer
     return False
 
 
@@ -218,14 +224,15 @@ def _agreement(text: str, strict: bool = False) -> bool:
 
 
 def _approved_before(sentences: list[Sentence], i: int) -> bool:
-    """ "What about a raffle?" "Ooh, I like that." "Yeah, let's do a raffle.": the room
+    """ "What about a raffle?" "Ooh, I like that." "Yeah, let's do a raffle.": the room (or the
+    speaker, answering another's idea: "Two vans. Yeah, I like that. Let's do two vans.")
     approved the idea just before the speaker settles it."""
-    before = sentences[i - 1] if i > 0 else None
-    return (
-        before is not None
-        and before.speaker != sentences[i].speaker
-        and _agreement(before.text, strict=True)
-    )
+    for before in reversed(sentences[max(0, i - 3) : i]):
+        if _agreement(before.text, strict=True):
+            return True
+        if before.speaker != sentences[i].speaker:
+            return False  # only the turn's own sentences and the one reply before it count
+    return False
 
 
 def _base_first(rest: str) -> str:
@@ -325,14 +332,14 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         return Decision(_phrase(text[m.start() :]), s, 0.65)
     m = OBJECTION.search(text)
     if m and len(content_words(_phrase(m.group("rest")))) >= 2:
-        if _agreed(sentences, i, objection=True):
+        if _agreed(sentences, i, objection=True, room=True):
             return Decision(_phrase(_base_first(m.group("rest"))), s, 0.8)
         return None
     m = IT_IS.search(text)
     if m and not text.rstrip().endswith("?") and len(content_words(m.group("rest"))) >= 2:
         return Decision(_phrase(m.group("rest")), s, 0.8)
     m = CONSENT.search(text)
-    if m and len(content_words(_phrase(m.group("rest")))) >= 2 and _agreed(sentences, i):
+    if m and len(content_words(_phrase(m.group("rest")))) >= 2 and _agreed(sentences, i, room=True):
         return Decision(_phrase(_base_first(m.group("rest"))), s, 0.8)
     m = PROPOSAL.search(text)
     if (
@@ -340,11 +347,12 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         and not CONDITIONAL.search(text[: m.start()])
         and not WH_PROPOSAL.search(text[: m.start()])
         and not OPEN_TAIL.search(m.group("rest"))
+        and not m.group("rest").rstrip().endswith(("—", "-", "…"))  # broken off
         and not IN_MEETING.match(m.group("rest"))
         and len(content_words(m.group("rest"))) >= 2
         and (
             _agreed(sentences, i, strict=m.group(0).lower().startswith("let"))
-            or _approved_before(sentences, i)
+            or (m.group(0).lower().startswith("let") and _approved_before(sentences, i))
         )
     ):
         return Decision(_phrase(m.group("rest")), s, 0.75)

@@ -133,7 +133,10 @@ def make_tasks(
             due = find_due(sentence, meeting_date, time_zone)
             text = part
         elif due is not None:
-            text = part[: due.start] + " " + part[due.end :]
+            # "…, before Friday's meeting, please": the date, its "'s meeting" and what a comma
+            # adds after it are no part of the task
+            after = re.sub(r"^'s\s+[\w\-]+", "", part[due.end :])
+            text = part[: due.start] + " " + ("" if after.lstrip().startswith(",") else after)
         else:
             text = part
         text = _progressive(LEADING.sub("", text.strip(" ,")).strip())

@@ -99,6 +99,13 @@ def test_consent_to_that_refused_is_no_decision():
           ("Wei Zhang", "Good.")], "shorter survey"),
         ([("Ana Souza", "Alright, final call: no laptops in the client workshop."),
           ("Wei Zhang", "Understood.")], "laptops"),
+        ([("Wei Zhang", "We could split it into two smaller vans, that halves the cost."),
+          ("Ana Souza", "Two vans. Yeah, I like that. Let's do two vans instead of the coach.")],
+         "two vans"),
+        ([("Ana Souza", "Everyone okay with a quiet room on the second floor, away from the "
+                        "kitchen?"),
+          ("Wei Zhang", "As long as it's away from the kitchen, yes."),
+          ("Lena Braun", "Fine by me.")], "quiet room"),
         ([("Wei Zhang", "What about a raffle at the end? People love a raffle."),
           ("Lena Braun", "Ooh, I like that."),
           ("Ana Souza", "Yeah, let's do a raffle at the end of the evening.")], "raffle"),

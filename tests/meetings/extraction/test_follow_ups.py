@@ -171,6 +171,20 @@ def test_the_clause_after_a_task_is_no_part_of_it(line, owner, task):
         # "Owner for this is X: …"
         ([("Sam Rivera", "Owner for this is Kofi: get the vendor to send the signed contract."),
           ("Kofi Mensah", "On it.")], "Kofi Mensah", "signed contract", None),
+        # "that's yours" hands over what the speaker just described
+        ([("Sam Rivera", "Yes, a new floor plan, but only for the ground floor. Kofi, that's "
+                         "yours."),
+          ("Kofi Mensah", "Yeah, leave it with me. You'll have it tomorrow.")],
+         "Kofi Mensah", "ground floor", "2026-11-19"),
+        # the date comes when the owner asks for it
+        ([("Sam Rivera", "Nina, could you write the risk assessment?"),
+          ("Nina Petrova", "Sure. When do they need it?"),
+          ("Sam Rivera", "Let me look. It says before the audit, which is in two weeks."),
+          ("Nina Petrova", "Okay, fine.")], "Nina Petrova", "risk assessment", "2026-12-02"),
+        # the thing named first, then "I'll send it…"
+        ([("Kofi Mensah", "And the parents' letter, I'll send it out to families on the 1st of "
+                          "December, a week before the trip.")],
+         "Kofi Mensah", "parents' letter", "2026-12-01"),
         # a nickname for the one addressed, who hands the task on
         ([("Sam Rivera", "Nina, text Kofi and get him to lock the side gate tonight."),
           ("Nina Petrova", "Will do.")], "Kofi Mensah", "side gate", "2026-11-18"),
@@ -184,6 +198,13 @@ def test_more_ways_an_item_and_its_date_are_said(lines, owner, words, due):
     assert len(found) == 1, found
     assert (found[0]["owner"], found[0]["due"]) == (owner, due), found
     assert words in evidence(found[0])
+
+
+def test_a_date_and_what_follows_it_after_a_comma_are_no_part_of_the_task():
+    found = items([("Sam Rivera", "Action item for Nina: photograph the new kiln, before "
+                                  "Friday's meeting, please.")])  # fmt: skip
+    assert [(i["owner"], i["task"], i["due"]) for i in found] == [
+        ("Nina Petrova", "Photograph the new kiln", "2026-11-20")], found
 
 
 def test_a_holiday_named_for_a_weekday_is_no_due_date():
