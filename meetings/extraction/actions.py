@@ -13,8 +13,15 @@ import re
 from dataclasses import dataclass, field
 
 from . import triggers as tr
-from .addressing import addressee, delegated_to, subject_before, trailing_vocative, vocatives
-from .dates import find_due
+from .addressing import (
+    addressee,
+    delegated_to,
+    mentioned,
+    subject_before,
+    trailing_vocative,
+    vocatives,
+)
+from .dates import find_due, find_dues
 from .lexicon import (
     ACCEPT,
     CONDITIONAL,
@@ -24,6 +31,7 @@ from .lexicon import (
     PREAMBLE,
     PROCEDURAL,
     REFUSE,
+    REFUSE_ANY,
     STATE_AFTER_BE,
     VAGUE_WISH,
 )
@@ -58,14 +66,15 @@ KNOWN = re.compile(
 )
 # "Kofi, that's yours.": handing over what was just described.
 HANDED = re.compile(
-    r"\b(?:that|this|it)(?:\s+one)?\s+is\s+(?:yours|on\s+you|for\s+you|your\s+(?:job|one))\b",
+    r"\b(?:that|this|it)(?:\s+one)?(?:'s|\s+is)\s+(?:yours|on\s+you|for\s+you|your\s+(?:job|one))\b",
     re.IGNORECASE,
 )
 # "When do they need it?": the answer's date is the task's due date.
 WHEN_DUE = re.compile(
     r"\b(?:when\s+(?:do|does|did|is|should|would)\s+(?:they|you|we|he|she|it|\w+)\s+(?:need|want|"
     r"due|have\s+to\s+have)|by\s+when|what\s+is\s+the\s+deadline|when\s+is\s+(?:it|that|this)"
-    r"\s+due)\b",
+    r"\s+due|when\s+(?:do\s+you\s+think\s+)?(?:can|could|will)\s+you\s+(?:have|get|do|finish)|"
+    r"when\s+do\s+you\s+think\s+you\s+(?:can|could|will)\s+(?:have|get|do|finish))\b",
     re.IGNORECASE,
 )
 # "Sure. Okay, done.": what was asked was done on the spot, in the meeting.
@@ -102,7 +111,9 @@ OBJECT = re.compile(
 )
 # "I'll get to the budget in a second": a promise kept in the meeting itself.
 IN_A_MOMENT = re.compile(
-    r"\bin\s+(?:a|one|just\s+a|a\s+few)\s+(?:seconds?|secs?|minutes?|moments?|bit)\b", re.I
+    r"\bin\s+(?:about\s+|around\s+)?(?:a|one|just\s+a|a\s+few|five|ten|fifteen|twenty|\d+)\s+"
+    r"(?:seconds?|secs?|minutes?|mins?|moments?|bit)\b",
+    re.I,
 )
 
 
@@ -172,7 +183,8 @@ class ActionFinder:
         s = self.sentences[i]
         if not WHEN_DUE.search(text):
             return
-        item = next((it for it in reversed(self.items) if it.owner == s.speaker
+        item = next((it for it in reversed(self.items)
+                     if s.speaker in (it.owner, it.sentence.speaker)
                      and it.sentence.index >= i - FOLLOW_UP_REACH), None)  # fmt: skip
         if item is None or item.due is not None:
             return
@@ -181,6 +193,22 @@ class ActionFinder:
             if due is not None:
                 item.due = due.date
                 return
+
+    def _date_after_asking(self, i: int, text: str) -> bool:
+        """ "Alex, can you get the contractor out? By the first of June, please.": the asker's
+        next sentence, naming no task of its own, dates the request (its last date counts:
+        "before October, so let's say by the 9th")."""
+        s = self.sentences[i]
+        if i == 0 or self.sentences[i - 1].speaker != s.speaker:
+            return False
+        asked = next((it for it in self.items if it.sentence.index == i - 1
+                      and it.due is None), None)  # fmt: skip
+        if asked is None or any(it.sentence.index == i for it in self.items):
+            return False
+        dues = find_dues(text, self.meeting_date, self.time_zone)
+        if dues:
+            asked.due = dues[-1].date
+        return bool(dues)
 
     def _reply_date(self, i: int, text: str) -> None:
         """ "Can do. In two days, okay?": a date in the answer to a request is its due date."""
@@ -198,8 +226,13 @@ class ActionFinder:
         for ("Who can chase the printer?" "I can." "Get it sorted by the 27th.").
         """
         s = self.sentences[i]
+        if self._date_after_asking(i, text):
+            return
         for m in FOLLOW_UP.finditer(text):
-            due = find_due(text[m.end() :], self.meeting_date, self.time_zone)
+            after = text[m.end() :]
+            # "so I'll get it filed by then": the date said before it
+            due = find_due(text if re.match(r"\W*\w*\s*by\s+then\b", after, re.I) else after,
+                           self.meeting_date, self.time_zone)  # fmt: skip
             if due is None:
                 continue
             for item in reversed(self.items):
@@ -237,6 +270,8 @@ class ActionFinder:
         if not m:
             return
         s = self.sentences[i]
+        if any(a.speaker == s.speaker and a.first <= i <= a.last for a in self.absorbs):
+            return  # "Can you set up X?" "Yep, leave it with me.": the request is the item
         who = m.groupdict().get("who") or "me"
         owner = s.speaker if who.lower() == "me" else self.roster.resolve(who)
         if owner not in self.roster.names:
@@ -259,7 +294,14 @@ class ActionFinder:
         if not m or self._taken(used, m.start(), len(text)):
             return
         reply = self._volunteer(i)
-        if reply is not None:
+        if reply is None:
+            return
+        handed = HANDED.search(tr.expand(reply.text))
+        named = mentioned(reply.text, self.roster, (reply.speaker,)) if handed else set()
+        if len(named) == 1:  # "Yep, that one's yours, Aaliyah."
+            named = named.pop()
+            self._add(i, m.group("rest"), named, 0.85, "volunteer", reply_from=named)
+        else:
             self._add(i, m.group("rest"), reply.speaker, 0.85, "volunteer", reply=reply)
 
     def _volunteer(self, i: int) -> Sentence | None:
@@ -415,7 +457,7 @@ class ActionFinder:
             if s.speaker == asker.speaker or (owner and s.speaker != owner and not unknown):
                 continue
             said = PREAMBLE.sub("", clean(s.text).lower().lstrip(" ,."))
-            if REFUSE.match(said):
+            if REFUSE.match(said) or (not ACCEPT.match(said) and REFUSE_ANY.search(said)):
                 return s, False
             echo = len(said.split()) <= 6 and content_words(said) & content_words(asker.text)
             return s, True if ACCEPT.match(said) or echo else None
@@ -518,6 +560,12 @@ class ActionFinder:
         tasks = make_tasks(rest, s.text, self.meeting_date, self.time_zone)
         if not tasks:
             return
+        if tasks[0].due is None and re.search(r"\b(?:by|before|until)\s+then\b", rest, re.I):
+            # "The vet's coming Thursday. Liam, can you get them weighed before then?"
+            for before in reversed(self.sentences[max(0, i - 2) : i]):
+                if dues := find_dues(before.text, self.meeting_date, self.time_zone):
+                    tasks[0].due = dues[-1].date
+                    break
         owner = owner if owner in self.roster.names else None
         if HEDGE.search(rest):  # in a request, "maybe" is mostly politeness
             confidence -= 0.1 if kind in POLITE else 0.25

@@ -113,11 +113,16 @@ def delegated_to(
         if name:
             return name, m.start("rest")
         if m.group("who").lower() in ("him", "her"):
-            named = {n for w in re.findall(r"\b[A-Z][\w'\-]+", sentence)
-                     if (n := roster.resolve(w)) and n not in exclude}  # fmt: skip
+            named = mentioned(sentence, roster, exclude)
             if len(named) == 1:
                 return named.pop(), m.start("rest")
     return None
+
+
+def mentioned(text: str, roster: Roster, exclude: tuple[str | None, ...] = ()) -> set[str]:
+    """The members a sentence names (by a capitalised word), but for those in `exclude`."""
+    return {n for w in re.findall(r"\b[A-Z][\w'\-]+", text)
+            if (n := roster.resolve(w)) and n not in exclude}  # fmt: skip
 
 
 def speaker_of_reply(sentences: list[Sentence], i: int, window: float = 90.0) -> Sentence | None:

@@ -23,7 +23,8 @@ EXPLICIT = re.compile(
     r"(?:decided|agreed)\s*(?:(?:that|on|to)\b)?|"
     r"(?:the|our|final)\s+decision\s+(?:is|was)\s*(?:that\b)?|"
     r"(?:^|\b)(?:final\s+(?:call|decision|answer|word)|decision|decided|agreed|resolved|"
-    r"conclusion)\s*[:\-–]|"
+    r"conclusion|(?:this|here)\s+is\s+(?:what\s+we\s+are\s+(?:doing|going\s+to\s+do)|the\s+plan))"
+    r"\s*[:\-–]|"
     r"^(?:(?:one\s+)?(?:more|another|final|last|next|a|the|our)\s+)+decision\s*:)\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
@@ -37,13 +38,15 @@ CHOICE = re.compile(
     r"increase|reduce|keep|outsource|retire|replace)\b|"
     r"let's\s+not\s+(?:bother\s+with|use|go\s+with|include|do)|"
     r"let's\s+(?:just\s+)?(?:use|adopt|keep|choose|pick|take|stick\s+with|drop|cancel|postpone|"
-    r"switch|add|remove|include|make\s+it|say|settle\s+on|agree\s+on))\s*(?P<rest>.*)",
+    r"switch|add|remove|include|make\s+it|settle\s+on|agree\s+on))\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
 POLICY = re.compile(
     r"\b(?:from\s+now\s+on|going\s+forward|from\s+today|from\s+here\s+on|as\s+of\s+(?:today|"
     r"now|next\s+\w+)|that\s+is\s+final|final\s+answer|effective\s+(?:immediately|today)|"
-    r"no\s+more)\b",
+    r"no\s+more|(?:from|starting)\s+(?:next\s+(?:week|month|year)|january|february|march|april|may|"
+    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)\b[\s,]*(?:on\s*,?\s*)?(?=we\s+(?!had\b|were\b|did\b)))\b",
     re.IGNORECASE,
 )
 PLAN = re.compile(
@@ -79,7 +82,7 @@ YES = re.compile(
 # "Are we all happy with X?": the room asked for its consent; a yes from another settles X.
 CONSENT = re.compile(
     r"\b(?:(?:are\s+we\s+(?:all\s+)?|(?:(?:is|are)\s+)?(?:everyone|everybody|you\s+all|all\s+of\s+"
-    r"you)\s+)(?:happy|okay|ok|fine|good|comfortable|alright|all\s+right)\s+(?:with|about|on)|"
+    r"you)\s+)(?:happy|okay|ok|fine|good|comfortable|alright|all\s+right)(?:\s+(?:with|about|on|to))?|"
     r"(?:does|do)\s+(?:everyone|everybody|you\s+all|we\s+all)\s+agree\s+(?:with|on|to))\s+"
     r"(?:the\s+idea\s+of\s+)?(?P<rest>.+)",
     re.IGNORECASE,
@@ -219,7 +222,7 @@ def _agreement(text: str, strict: bool = False) -> bool:
         return True
     if short and AGREE.search(said):
         return True
-    plain = re.match(r"^(?:yes|yeah|yep|okay|ok|sure|right)[\s,.!]*$", said, re.I)
+    plain = re.match(r"^(?:yes|yeah|yep|okay|ok|sure|right)(?:,?\s*please)?[\s,.!]*$", said, re.I)
     return bool(plain) and not strict
 
 
@@ -267,9 +270,14 @@ def _same_turn(sentences: list[Sentence], i: int, j: int) -> Sentence | None:
 
 def _statement(s: Sentence | None, strength: float) -> Decision | None:
     """The sentence as a decision, when it states something (no question, no wish)."""
-    if s is None or s.text.rstrip().endswith("?"):
+    if s is None:
         return None
     text = DISCOURSE.sub("", expand(clean(s.text)))
+    proposed = PROPOSAL.search(text)
+    if proposed:  # "So what if we turn X into Y? Does that work for everyone?"
+        text = proposed.group("rest")
+    elif s.text.rstrip().endswith("?"):
+        return None
     if len(content_words(text)) < 2 or VAGUE_WISH.search(text) or CONDITIONAL.search(text):
         return None
     return Decision(_phrase(text), s, strength)
@@ -351,7 +359,8 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         and not IN_MEETING.match(m.group("rest"))
         and len(content_words(m.group("rest"))) >= 2
         and (
-            _agreed(sentences, i, strict=m.group(0).lower().startswith("let"))
+            _agreed(sentences, i, strict=m.group(0).lower().startswith("let"),
+                    room=text.rstrip().endswith("?"))
             or (m.group(0).lower().startswith("let") and _approved_before(sentences, i))
         )
     ):

@@ -61,7 +61,7 @@ PROCEDURAL = re.compile(
     re.IGNORECASE,
 )
 ACCEPT = re.compile(
-    r"^(?:yes|yeah|yep|yup|sure|ok|okay|o\.k\.|will do|no problem|of course|absolutely|"
+    r"^(?:yes|yeah|yep|yup|sure|ok|okay|o\.k\.|will do|no problem|of course|course|absolutely|"
     r"certainly|fine|sounds good|on it|can do|definitely|alright|all right|right|got it|"
     r"understood|consider it done|i'?ll|i will|i can|i'm on it|i am on it|happy to|no worries|"
     r"roger|done|i'd be happy|makes sense|agreed|good|great|cool|mm-?hmm|uh-huh|me)\b",
@@ -71,7 +71,14 @@ REFUSE = re.compile(
     r"^(?:no\b(?![\s,]+(?:problem|worries|sweat|bother)\b)|nope|sorry|i can'?t|i cannot|"
     r"i won'?t|not me|i don'?t think|unfortunately|i'?m afraid (?:i|not)\b|"
     r"i'?m not sure|not really|i'?d rather not|i'?d prefer not|i would (?:rather|prefer) not|"
-    r"i don'?t have time|not (?:this|that|on that) (?:time|week|day|night|month|one)\b)",
+    r"i don'?t have time|not (?:this|that|on that) (?:time|week|day|night|month|one|weekend|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)",
+    re.IGNORECASE,
+)
+# Said anywhere in a short answer that does not start by accepting: a refusal.
+REFUSE_ANY = re.compile(
+    r"\bi\s+(?:really\s+|just\s+|honestly\s+)?(?:can'?t|cannot|won'?t\s+be\s+able)\b|"
+    r"\bi'?m\s+afraid\b|\bi'?d\s+(?:rather|prefer)\s+not\b",
     re.IGNORECASE,
 )
 # Said before a reply's answer: "Oh, honestly, I'd rather not", "Ooh, no, I can't".

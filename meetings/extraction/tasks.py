@@ -93,6 +93,11 @@ def _progressive(text: str) -> str:
     return text
 
 
+WHEN_DONE = re.compile(
+    r"\s+(?:during|after|before|when|while|once|first\s+thing|as\s+soon\s+as|on\s+my|in\s+the\s+"
+    r"(?:morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
 # "book all three", "send both": the things were named by someone else.
 COUNTED = re.compile(
     r"\b(?:all|the)\s+(?:two|three|four|five|of\s+(?:them|those|these))\b|\bboth\b", re.I
@@ -100,9 +105,11 @@ COUNTED = re.compile(
 
 
 def is_vague(task: str) -> bool:
-    """Whether a task names nothing but a verb and pronouns ("do that", "email them")."""
-    named = content_words(COUNTED.sub(" it ", task)) - LIGHT
-    said = set(COUNTED.sub(" it ", task).lower().split())
+    """Whether a task names nothing but a verb and pronouns ("do that", "email them"); when it is
+    done does not name it ("do it during the morning feed")."""
+    core = WHEN_DONE.split(COUNTED.sub(" it ", task))[0]
+    named = content_words(core) - LIGHT
+    said = set(core.lower().split())
     return not named or (len(named) <= 1 and bool(said & PRONOUN_OBJECTS))
 
 
@@ -151,6 +158,8 @@ def _one_errand(parts: list[str], meeting_date: dt.date, time_zone: str) -> bool
     """ "call the supplier and get a delivery window by Thursday" is one to-do: only the last
     part names a date (it scopes them all) and together they fit in one task phrase."""
     dated = [find_due(p, meeting_date, time_zone) is not None for p in parts]
+    if re.match(r"^\S+\s+(?:him|her)\b", parts[0], re.IGNORECASE):
+        return True  # "call him tonight and push for a date": what to get from whom
     return not any(dated[:-1]) and len(" ".join(parts).split()) <= TASK_LIMIT + 2
 
 

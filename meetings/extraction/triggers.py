@@ -33,6 +33,8 @@ REQUEST = [
                     r"mind|be\s+able\s+to)\s+(?P<rest>.+)"),
     ("would", 0.7, rf"\bwould\s+you(?:\s+(?:also|maybe|just|please))*\s+(?P<rest>(?:{_VERB})\b.+)"),
     ("want", 0.75, r"\bi\s+(?:would\s+like|want|need)\s+you\s+to\s+(?P<rest>.+)"),
+    ("ask", 0.7, r"\bare\s+you\s+(?:alright|all\s+right|okay|ok|able|happy|free|good)\s+to\s+"
+                 r"(?P<rest>.+)"),
     ("ifyou", 0.7, r"\bif\s+you\s+could\s+(?:please\s+|maybe\s+|just\s+|also\s+)*(?P<rest>.+)"),
     ("please", 0.75, r"\bplease\s+(?:also\s+|just\s+|could\s+you\s+)?(?P<rest>(?!(?:the|a|an|i|"
                      r"we|you|it|this|that|be|note|not|do\s+not|let|thank|thanks|sir|guys|"

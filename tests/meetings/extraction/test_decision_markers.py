@@ -106,6 +106,21 @@ def test_consent_to_that_refused_is_no_decision():
                         "kitchen?"),
           ("Wei Zhang", "As long as it's away from the kitchen, yes."),
           ("Lena Braun", "Fine by me.")], "quiet room"),
+        ([("Ana Souza", "So what if we turn the Friday slot into a beginners' class? Does that "
+                        "work for everyone?"),
+          ("Wei Zhang", "Yeah, I think so."), ("Lena Braun", "Works for me.")], "beginners"),
+        ([("Ana Souza", "Everyone happy to trial the new booking app for a month?"),
+          ("Wei Zhang", "Yes!")], "booking app"),
+        ([("Ana Souza", "So, are we all okay moving the book club to Wednesday evenings?"),
+          ("Wei Zhang", "Yep, fine by me.")], "book club"),
+        ([("Ana Souza", "I've talked it through with the landlord, and this is what we're doing: "
+                        "we paint the hall in March and the stairs in May."),
+          ("Wei Zhang", "Okay.")], "paint the hall"),
+        ([("Ana Souza", "Should we stop taking cheques until the bank sorts this out? Thoughts?"),
+          ("Wei Zhang", "Yes, please."), ("Lena Braun", "Agreed.")], "cheques"),
+        ([("Ana Souza", "I hear you. But from January we charge a five pound fee on late "
+                        "cancellations."),
+          ("Wei Zhang", "Makes sense.")], "late cancellations"),
         ([("Wei Zhang", "What about a raffle at the end? People love a raffle."),
           ("Lena Braun", "Ooh, I like that."),
           ("Ana Souza", "Yeah, let's do a raffle at the end of the evening.")], "raffle"),
@@ -126,6 +141,8 @@ def test_more_ways_a_group_settles_a_matter(lines, words):
                        "the room, Lena sends the invites and I talk to finance."),
          ("Wei Zhang", "Sounds good.")],
         [("Ana Souza", "I wonder what time it is."), ("Wei Zhang", "Good question.")],
+        [("Ana Souza", "Wei, can you set up the new form? Let's say by the 9th, that gives us "
+                       "time to test it."), ("Wei Zhang", "Sure.")],
         [("Ana Souza", "Let's pick the seating plan up next time, I need the numbers first."),
          ("Wei Zhang", "Fine.")],
         [("Ana Souza", "Any objections to charging for rush orders?"),

@@ -28,6 +28,8 @@ def items(lines):
         "Ooh, no, I can't that day, sorry.",
         "Not this week, sorry.",
         "Um, I'd prefer not to, to be honest.",
+        "Ah, not this Saturday, I'm afraid, I'm on a course.",
+        "Ah, Saturday I'm fully booked from eight, I really can't. Sorry.",
     ],
 )
 def test_a_refusal_after_a_preamble_is_still_a_refusal(reply):
@@ -109,6 +111,8 @@ def test_a_commitment_to_it_takes_its_matter_from_the_speakers_own_sentence_befo
     [
         [("Sam Rivera", "Okay, let's start, I know Nina has to leave for the dentist at three.")],
         [("Sam Rivera", "Let's be quick, I know Kofi has to run to a client call at eleven.")],
+        [("Kofi Mensah", "Yeah, sorry, the bus is at ten, so I'll slip out in about fifteen "
+                         "minutes.")],
         [("Kofi Mensah", "About the budget, does that mean the"),
          ("Sam Rivera", "Hang on, Kofi, I'll get to the budget in a second, promise.")],
     ],
@@ -185,6 +189,20 @@ def test_the_clause_after_a_task_is_no_part_of_it(line, owner, task):
         ([("Kofi Mensah", "And the parents' letter, I'll send it out to families on the 1st of "
                           "December, a week before the trip.")],
          "Kofi Mensah", "parents' letter", "2026-12-01"),
+        # the asker adds the date in the next breath
+        ([("Sam Rivera", "Kofi, can you get the glazier out to fix it? By the first of "
+                         "December, please, the inspectors come that week."),
+          ("Kofi Mensah", "Sure, I'll sort that.")], "Kofi Mensah", "glazier", "2026-12-01"),
+        # "do it during the morning shift": "it" is still what was asked
+        ([("Sam Rivera", "Nina, are you alright to get both kilns checked before Friday?"),
+          ("Nina Petrova", "Course. I'll do it during the morning shift.")],
+         "Nina Petrova", "kilns", "2026-11-20"),
+        # "Monday morning" is one date
+        ([("Sam Rivera", "Kofi, could you have the grant report done by Monday morning?"),
+          ("Kofi Mensah", "Yeah, that's doable.")], "Kofi Mensah", "grant report", "2026-11-23"),
+        # "by then" is the date said before it
+        ([("Nina Petrova", "The portal closes on the 4th of December, so I'll get the claim "
+                           "filed by then.")], "Nina Petrova", "claim", "2026-12-04"),
         # a nickname for the one addressed, who hands the task on
         ([("Sam Rivera", "Nina, text Kofi and get him to lock the side gate tonight."),
           ("Nina Petrova", "Will do.")], "Kofi Mensah", "side gate", "2026-11-18"),
@@ -249,3 +267,26 @@ def test_an_acknowledgement_at_the_close_is_no_second_item():
 )  # fmt: skip
 def test_fillers_go_but_words_that_begin_like_them_stay(said, kept):
     assert clean(said) == kept
+
+
+def test_someone_has_to_handed_to_a_named_member_is_theirs_with_their_date():
+    found = items([
+        ("Kofi Mensah", "Someone'll have to tell the caterers about the new headcount, though."),
+        ("Sam Rivera", "Yep, that one's yours, Nina, if you don't mind."),
+        ("Nina Petrova", "Sure, I'll call them. Give me till Friday."),
+    ])  # fmt: skip
+    assert [(i["owner"], i["due"]) for i in found] == [("Nina Petrova", "2026-11-20")], found
+    assert "caterers" in evidence(found[0])
+
+
+def test_before_then_is_the_date_said_just_before():
+    found = items([("Sam Rivera", "The auditor's coming Friday. Kofi, can you get the logs "
+                                  "printed before then?"), ("Kofi Mensah", "Sure.")])  # fmt: skip
+    assert [(i["owner"], i["due"]) for i in found] == [("Kofi Mensah", "2026-11-20")], found
+
+
+def test_a_dated_errand_about_him_and_its_purpose_are_one_item():
+    found = items([("Sam Rivera", "He says it's the power board. So I'm gonna call him tonight "
+                                  "and push for a delivery date.")])  # fmt: skip
+    assert [(i["owner"], i["due"]) for i in found] == [("Sam Rivera", "2026-11-18")], found
+    assert "delivery date" in found[0]["task"].lower()
