@@ -21,7 +21,7 @@ from .addressing import (
     trailing_vocative,
     vocatives,
 )
-from .dates import find_due, find_dues
+from .dates import DUE_WORDS, find_due, find_dues
 from .lexicon import (
     ACCEPT,
     CONDITIONAL,
@@ -47,6 +47,7 @@ MIN_CONFIDENCE_UNOWNED = 0.6
 # Only when they answer a request ("Sure, I can do that"): on their own, "I can…" and "let
 # me…" are mostly abilities and things done in the meeting itself.
 REPLY_ONLY = ("can",)
+FIRST_KINDS = {k for k, _, _ in tr.FIRST_PERSON}  # the speaker's own commitments
 # A clause ending on a determiner was broken off ("I'll do some", "can you send the").
 BROKEN_OFF = re.compile(
     r"\b(?:the|a|an|some|any|my|our|your|their|his|her|its|every|each)[\s,.…-]*$", re.I
@@ -77,6 +78,7 @@ WHEN_DUE = re.compile(
     r"when\s+do\s+you\s+think\s+you\s+(?:can|could|will)\s+(?:have|get|do|finish))\b",
     re.IGNORECASE,
 )
+TAKEN_BACK = re.compile(r"[—–-]\s*(?:actually|no|wait|hang\s+on|sorry|i\s+mean)\b", re.I)
 # "Sure. Okay, done.": what was asked was done on the spot, in the meeting.
 DONE_NOW = re.compile(
     r"^(?:(?:okay|ok|and|right|there|yep|yeah|all|sure|oh)[\s,.!]+)*(?:done|there\s+you\s+go|"
@@ -202,10 +204,11 @@ class ActionFinder:
         if i == 0 or self.sentences[i - 1].speaker != s.speaker:
             return False
         asked = next((it for it in self.items if it.sentence.index == i - 1
-                      and it.due is None), None)  # fmt: skip
+                      and it.due is None and it.kind not in FIRST_KINDS), None)  # fmt: skip
         if asked is None or any(it.sentence.index == i for it in self.items):
             return False
-        dues = find_dues(text, self.meeting_date, self.time_zone)
+        dues = [d for d in find_dues(text, self.meeting_date, self.time_zone)
+                if re.match(rf"\s*{DUE_WORDS}\b", text[d.start : d.end], re.I)]  # "by the 1st"
         if dues:
             asked.due = dues[-1].date
         return bool(dues)
@@ -384,7 +387,11 @@ class ActionFinder:
                 when = due is not None or tr.AFTER_MEETING.search(rest) is not None
                 # "I can have the summary done by the 25th": with a date, "I can" commits
                 only = (kind in REPLY_ONLY and due is None) or (kind in NEEDS_WHEN and not when)
-                if rest:
+                handed = delegated_to(rest, self.roster, text, (s.speaker,))
+                if handed and re.match(r"(?:get|have|ask)\b", rest, re.I):
+                    # "I'll get Kofi to have a look at the boiler": Kofi's task
+                    self._add(i, rest[handed[1] :], handed[0], conf, "delegated")
+                elif rest:
                     self._add(i, rest, s.speaker, conf, kind, merge_only=only)
 
     def _third(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
@@ -555,8 +562,8 @@ class ActionFinder:
              reply: Sentence | None = None, reply_from: str | None = None,
              merge_only: bool = False) -> None:  # fmt: skip
         s = self.sentences[i]
-        if BROKEN_OFF.search(clause(clean(rest))):
-            return  # "Okay, I'll do some": the speaker trailed off before saying what
+        if BROKEN_OFF.search(clause(clean(rest))) or TAKEN_BACK.search(rest):
+            return  # "I'll do some…", "I'll review it once it's— actually, no": not said
         tasks = make_tasks(rest, s.text, self.meeting_date, self.time_zone)
         if not tasks:
             return
@@ -614,7 +621,7 @@ class ActionFinder:
                     return None
                 topic = clip_words(clean(before.text), 8)
             task = Task(shorten(f"{task.text} – {topic}"), task.due, task.source, True)
-            conf -= 0.15
+            conf -= 0.05 if own else 0.15  # the speaker's own words name "it" more surely
         conf += 0.05 if task.due else 0.0
         conf -= 0.25 if owner is None else 0.0
         return ActionItem(owner, task.text, task.due, s, round(min(conf, 1.0), 2), kind,

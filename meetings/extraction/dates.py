@@ -53,11 +53,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("day_month", rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b{_YEAR}"),
         (
             "day_only",
-            rf"\b{DUE_WORDS}\s+the\s+{_DAY_ORD}\b(?!\s+(?:of\s+)?[a-z]*\s*(?:day|week|"
+            rf"\b(?:{DUE_WORDS}\s+(?:(?:{'|'.join(WEEKDAYS)})[\s,]+)?|(?:{'|'.join(WEEKDAYS)})[\s,]+)"
+            rf"the\s+{_DAY_ORD}\b(?!\s+(?:of\s+)?[a-z]*\s*(?:day|week|"
             rf"month|quarter|time|floor|one|item|point|option|study|step|page))",
         ),
         ("after_tomorrow", r"\bthe\s+day\s+after\s+tomorrow\b"),
-        ("tomorrow", r"\btomorrow\b"),
+        (
+            "tomorrow",
+            r"\b(?:first\s+thing\s+)?tomorrow(?:\s+(?:morning|afternoon|evening|night))?\b",
+        ),
         (
             "today",
             r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|later\s+today|"
@@ -73,7 +77,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("start_month", r"\b(?:the\s+)?(?:start|beginning)\s+of\s+next\s+month\b"),
         ("end_quarter", r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+quarter\b"),
         ("end_year", r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+year\b"),
-        ("weekday", rf"\b(?:(?P<rel>next|this|coming|this\s+coming)\s+)?{_WD}(?P<wk>\s+week)?\b"),
+        ("weekday", rf"\b(?:first\s+thing\s+)?(?:(?P<rel>next|this|coming|this\s+coming)\s+)?{_WD}"
+                    rf"(?P<wk>\s+week)?(?:\s+(?:morning|afternoon|evening|night|first\s+thing))?\b"),
     ]
 ]
 PAST = re.compile(
@@ -211,13 +216,20 @@ def _relative(kind: str, g: dict[str, str | None], base: dt.date) -> dt.date | N
     return None
 
 
+DATE_AFTER = re.compile(
+    rf"^[\s,]+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\b|{_DAY_ORD}\b|{_MONTH}\b)", re.IGNORECASE
+)
 HOLIDAY_BEFORE = re.compile(
     r"\b(?:good|black|cyber|ash|easter|holy|maundy|super|blue|whit|shrove|palm|giving)\s+$", re.I
 )
 # After "the <weekday>": a word that makes the weekday name an event ("the Friday late shift").
 EVENT_NOUN = re.compile(
     r"\s+(?!(?:morning|afternoon|evening|night|after|before|of|at|and|or|is|it|then|we|you|i|"
-    r"they|that|this|instead|too|as|so|but|to|by|for|in|on)\b)[a-z][\w\-]*"
+    r"they|that|this|instead|too|as|so|but|to|by|for|in|on|if|please|next|latest|lunchtime|noon|"
+    r"first|week|works|is|would|will|should|could|can|because|since|when|once|with|the|he|she|"
+    r"evening|mornings|afternoons|evenings|nights|are|was|were|be|latest|eod|cob|either|or|"
+    r"then|though|anyway|okay|ok|right|yeah|yes|no|fine|good|maybe|at|around|till|until)\b)"
+    r"[a-z][\w\-]*"
 )
 
 
@@ -230,9 +242,9 @@ def _implausible(kind: str, m: re.Match[str]) -> bool:
         return month in {"may", "march"} and " of " not in m.group(0).lower()
     if kind == "weekday":  # "the Saturday clinic" names an event, not a date for the task
         before, after = m.string[: m.start()], m.string[m.end() :]
-        if HOLIDAY_BEFORE.search(before):
-            return True  # "the Good Friday hours"
-        return bool(re.search(r"\bthe\s+$", before, re.I) and EVENT_NOUN.match(after))
+        if HOLIDAY_BEFORE.search(before) or DATE_AFTER.match(after):
+            return True  # "the Good Friday hours"; "Wednesday the sixth of May": the date says it
+        return bool(EVENT_NOUN.match(after)) and not m.group("wk")
     return False
 
 

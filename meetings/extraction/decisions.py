@@ -87,6 +87,13 @@ CONSENT = re.compile(
     r"(?:the\s+idea\s+of\s+)?(?P<rest>.+)",
     re.IGNORECASE,
 )
+# The lead settling it after hearing the room: "Right, having heard all that, we'll X."
+HEARD = re.compile(
+    r"\b(?:having\s+heard\s+(?:all\s+)?(?:that|everyone|you\s+all|both\s+sides)|i\s+have\s+heard\s+"
+    r"(?:everyone|you\s+all|all\s+of\s+you|both\s+sides))[\s,.]*(?:and\s+|so\s+)?we\s+(?:will|are\s+"
+    r"going\s+to|are)\s+(?P<rest>.+)",
+    re.IGNORECASE,
+)
 # "Any objections to X?": here a "no" agrees.
 OBJECTION = re.compile(
     r"\b(?:(?:any|no)\s+objections?\s+to|(?:does|do)\s+(?:anyone|anybody|you)\s+(?:object|mind)"
@@ -102,7 +109,7 @@ IT_IS = re.compile(
 # "So, May. Does that work for everyone?": consent to the matter said just before.
 CONSENT_TO_THAT = re.compile(
     r"\b(?:(?:does|will|would)\s+(?:that|this|it)\s+work\s+for\s+(?:everyone|everybody|you\s+all|"
-    r"all\s+of\s+you|all)|(?:(?:is|are)\s+)?(?:everyone|everybody|we\s+all|you\s+all)\s+"
+    r"all\s+of\s+you|all|both\s+of\s+you|you\s+both|you\s+two)|(?:(?:is|are)\s+)?(?:everyone|everybody|we\s+all|you\s+all)\s+"
     r"(?:happy|okay|ok|fine|good|alright|all\s+right)\s+with\s+(?:that|this|it))\b",
     re.IGNORECASE,
 )
@@ -111,7 +118,8 @@ CONSENT_TO_THAT = re.compile(
 # once the room has agreed ("Fine by me." "Done. X."): otherwise it reports finished work.
 MARKER = re.compile(
     r"^(?P<word>decided|agreed|settled|done|that\s+is\s+(?:decided|settled|agreed|the\s+plan|"
-    r"how\s+we\s+are\s+(?:doing|going\s+to\s+do)\s+it)|that\s+is\s+that)(?:\s+then)?[\s.!]*$",
+    r"how\s+we\s+are\s+(?:doing|going\s+to\s+do)\s+it|what\s+we\s+are\s+(?:doing|going\s+to\s+do))|"
+    r"that\s+is\s+that)(?:\s+then)?[\s.!]*$",
     re.IGNORECASE,
 )
 # "…if we can", "…if possible": a proposal kept open, not settled.
@@ -338,6 +346,9 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
     m = WE_WILL_NOT.search(text)
     if m and not CONDITIONAL.search(text[: m.start()]) and not text.rstrip().endswith("?"):
         return Decision(_phrase(text[m.start() :]), s, 0.65)
+    m = HEARD.search(text)
+    if m and len(content_words(m.group("rest"))) >= 2:
+        return Decision(_phrase(m.group("rest")), s, 0.85)
     m = OBJECTION.search(text)
     if m and len(content_words(_phrase(m.group("rest")))) >= 2:
         if _agreed(sentences, i, objection=True, room=True):

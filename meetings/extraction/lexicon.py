@@ -57,14 +57,16 @@ PROCEDURAL = re.compile(
     r"through|give\s+(?:you|us)\b|do\s+(?:an|the)\s+(?:opening|intro)|take\s+(?:each|them|you)\b|"
     r"go\s+into|start\s+(?:at|from)|load\s+(?:it\s+|this\s+|that\s+)?up|"
     r"erase|rub\b|wipe\s+(?:the\s+)?(?:board|whiteboard)|copy\s+(?:this|that|it)\s+down|"
-    r"take\s+(?:that|it)\s+back)",
+    r"take\s+(?:that|it)\s+back|(?:paste|post|drop|put|share|type|stick)\s+(?:it|this|that|them|the\s+"
+    r"\w+)\s+(?:in|into|on)\s+(?:the\s+)?(?:chat|screen|whiteboard|board))",
     re.IGNORECASE,
 )
 ACCEPT = re.compile(
     r"^(?:yes|yeah|yep|yup|sure|ok|okay|o\.k\.|will do|no problem|of course|course|absolutely|"
     r"certainly|fine|sounds good|on it|can do|definitely|alright|all right|right|got it|"
     r"understood|consider it done|i'?ll|i will|i can|i'm on it|i am on it|happy to|no worries|"
-    r"roger|done|i'd be happy|makes sense|agreed|good|great|cool|mm-?hmm|uh-huh|me)\b",
+    r"roger|done|i'd be happy|makes sense|agreed|good|great|cool|mm-?hmm|uh-huh|me|that'?s me|"
+    r"put me down|count me in)\b",
     re.IGNORECASE,
 )
 REFUSE = re.compile(

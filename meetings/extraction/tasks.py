@@ -175,6 +175,7 @@ def starts_with_verb(task: str) -> bool:
     allowed = (
         " ".join(parts[:3]) == "come up with"
         or " ".join(parts[:2]) in THINK_ABOUT + ("go through", "go over")
+        or " ".join(parts[:3]) in ("have a look", "have a go")
         or re.match(r"let (?!me\b|us\b|you\b)\S+(?: \S+)? know\b", " ".join(parts[:4])) is not None
     )  # "let the landlord know" is work; "let me know" asks for it
     if not parts or (parts[0] in NOT_TASK_VERBS and not allowed):

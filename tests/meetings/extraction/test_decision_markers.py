@@ -121,6 +121,13 @@ def test_consent_to_that_refused_is_no_decision():
         ([("Ana Souza", "I hear you. But from January we charge a five pound fee on late "
                         "cancellations."),
           ("Wei Zhang", "Makes sense.")], "late cancellations"),
+        ([("Ana Souza", "So for now, we keep the old printer and revisit it in spring. That's "
+                        "what we're doing."), ("Wei Zhang", "Fine.")], "old printer"),
+        ([("Ana Souza", "Right, having heard all that, we'll do the floor sanding on a Tuesday, "
+                        "when we're closed."), ("Wei Zhang", "Fine.")], "floor sanding"),
+        ([("Ana Souza", "The hall or the garden for the party? I'd say the garden, weather "
+                        "permitting. So, the back garden. Does that work for both of you?"),
+          ("Wei Zhang", "Works for me."), ("Lena Braun", "Yes, fine.")], "garden"),
         ([("Wei Zhang", "What about a raffle at the end? People love a raffle."),
           ("Lena Braun", "Ooh, I like that."),
           ("Ana Souza", "Yeah, let's do a raffle at the end of the evening.")], "raffle"),

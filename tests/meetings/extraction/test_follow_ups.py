@@ -290,3 +290,34 @@ def test_a_dated_errand_about_him_and_its_purpose_are_one_item():
                                   "and push for a delivery date.")])  # fmt: skip
     assert [(i["owner"], i["due"]) for i in found] == [("Sam Rivera", "2026-11-18")], found
     assert "delivery date" in found[0]["task"].lower()
+
+
+@pytest.mark.parametrize(
+    ("lines", "owner", "words", "due"),
+    [
+        ([("Sam Rivera", "Next thing, the fire extinguisher check. Who can take that on?"),
+          ("Kofi Mensah", "That's me, I'll do it. I'll have the check done within a fortnight.")],
+         "Kofi Mensah", "check", "2026-12-02"),
+        ([("Nina Petrova", "I'll get Kofi to have a look at the boiler, he's good with that.")],
+         "Kofi Mensah", "boiler", None),
+        ([("Nina Petrova", "I'll send you the final rota first thing tomorrow, promise.")],
+         "Nina Petrova", "final rota", "2026-11-19"),
+    ],
+)  # fmt: skip
+def test_yet_more_ways_an_item_is_said(lines, owner, words, due):
+    found = items(lines)
+    assert len(found) == 1, found
+    assert (found[0]["owner"], found[0]["due"]) == (owner, due), found
+    assert words in evidence(found[0])
+    assert "tomorrow" not in found[0]["task"].lower()
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("Nina Petrova", "The draft's done. I'll paste it in the chat now, so you can see it.")],
+        [("Kofi Mensah", "And I'll review it once it's— actually, no, hang on, let me check.")],
+    ],
+)  # fmt: skip
+def test_pasting_into_the_chat_and_a_sentence_taken_back_are_no_items(lines):
+    assert items(lines) == []
