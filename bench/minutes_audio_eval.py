@@ -69,7 +69,11 @@ def recordings() -> list[tuple[str, Path, Path, Path, Path]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-model", action="store_true")
+    parser.add_argument("--dump", type=Path, help="a folder to keep each meeting's minutes JSON "
+                        "(transcript included) in, to study the extraction on it")
     args = parser.parse_args(argv)
+    if args.dump:
+        args.dump.mkdir(parents=True, exist_ok=True)
     score = load_score()
     load_before = os.getloadavg()
     rows = []
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         scenario = json.loads(scenario_path.read_text())
         turns = json.loads(turns_path.read_text())
         minutes, took = run_command(audio, roster, scenario["date"], args.no_model)
+        if args.dump:
+            (args.dump / f"{audio.stem}.json").write_text(json.dumps(minutes, indent=1))
         scored = score.score(scenario, turns, minutes)
         rows.append({"id": audio.stem, "set": kind, "duration": minutes.get("duration") or 0.0,
                      "time": took, **{label: get(scored) for label, get in METRICS}})

@@ -5,7 +5,8 @@
 
 Inputs are ../shared/eval (or $EVAL_DIR): the 14 AMI meetings (human transcripts, roles as the
 roster) and the four scripted meetings, whose spoken lines and turn times (audio/<id>.turns.json)
-stand in for a transcript. Every meeting is scored with the eval's own score.py.
+stand in for a transcript; and our own scripted meetings in bench/scenarios, read as text (each
+line a segment, 0.4 s a word). Every meeting is scored with the eval's own score.py.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from meetings.extraction import extract_minutes
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("EVAL_DIR", ROOT.parent / "shared" / "eval"))
 RESULTS = ROOT / "bench" / "results" / "minutes.md"
+OWN = ROOT / "bench" / "scenarios"  # our own scripted meetings, read here as text
 CHUNK_WORDS = 2400  # the baseline's transcript piece (about 3,200 tokens of its 8k context)
 BASELINE_TOKENS = 120
 # The AMI meetings the extraction rules were developed on (the first seven by id); the other
@@ -55,12 +57,28 @@ def meetings() -> list[dict[str, Any]]:
         roster = json.loads((EVAL / "audio" / f"{scenario['id']}.roster.json").read_text())
         segments = [{k: t[k] for k in ("start", "end", "speaker", "text")} for t in turns]
         out.append(_meeting("scripted", scenario, turns, segments, roster))
+    for path in sorted(OWN.glob("*.json")):
+        scenario = json.loads(path.read_text())
+        segments = spoken(scenario["lines"])
+        roster = [{"name": m["name"]} for m in scenario["team"]]
+        out.append(_meeting("own", scenario, segments, segments, roster))
     for path in sorted((EVAL / "ami").glob("ami-*.transcript.json")):
         name = path.name.removesuffix(".transcript.json")
         scenario = json.loads((EVAL / "ami" / f"{name}.json").read_text())
         transcript = json.loads(path.read_text())
         roster = json.loads((EVAL / "ami" / f"{name}.roster.json").read_text())
         out.append(_meeting("ami", scenario, transcript, transcript["segments"], roster))
+    return out
+
+
+def spoken(lines: list[dict]) -> list[dict]:
+    """A scenario's lines as transcript segments: 0.4 s a word, 0.3 s between turns."""
+    out, t = [], 0.0
+    for line in lines:
+        end = t + 0.4 * len(line["text"].split())
+        out.append({"start": round(t, 2), "end": round(end, 2), "speaker": line["speaker"],
+                    "text": line["text"]})  # fmt: skip
+        t = end + 0.3
     return out
 
 
@@ -292,6 +310,7 @@ def report(rows: list[dict], with_baseline: bool, longest: dict, ceiling: dict) 
     lines.append("|---|---|---|---|---|---|")
     groups = [
         ("scripted", [r for r in rows if r["set"] == "scripted"]),
+        ("own scripted, text", [r for r in rows if r["set"] == "own"]),
         ("ami dev", [r for r in rows if r["id"] in AMI_DEV]),
         ("ami held-out", [r for r in rows if r["set"] == "ami" and r["id"] not in AMI_DEV]),
         ("ami", [r for r in rows if r["set"] == "ami"]),

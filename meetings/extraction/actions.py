@@ -590,10 +590,10 @@ class ActionFinder:
             if not starts_with_verb(task.text):
                 continue
             item = self._item(owner, task, s, confidence, kind)
-            if item is not None:
-                self._keep(item)
-                if n == 0 and (reply is not None or reply_from):
-                    self._expect_reply(item, i, reply, reply_from)
+            if item is not None and self._keep(item) and n == 0 and (reply or reply_from):
+                # only a kept item takes in its answer: one dropped would swallow the answer's
+                # own commitment ("Can you chase the county?" "I'll file a request tonight.")
+                self._expect_reply(item, i, reply, reply_from)
 
     def _without_vocative(self, task: str) -> str:
         """ "Renew the permits, Nina" → "Renew the permits"."""
@@ -655,10 +655,12 @@ class ActionFinder:
                 return True
         return False
 
-    def _keep(self, item: ActionItem) -> None:
+    def _keep(self, item: ActionItem) -> bool:
         least = MIN_CONFIDENCE if item.owner else MIN_CONFIDENCE_UNOWNED
         if item.confidence >= least and content_words(item.task):
             self.items.append(item)
+            return True
+        return False
 
 
 def merge_items(items: list[ActionItem], closing: float | None = None) -> list[ActionItem]:

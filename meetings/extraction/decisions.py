@@ -117,7 +117,8 @@ CONSENT_TO_THAT = re.compile(
 # "Okay, decided then. X.", "X. That's how we're doing it."). "Done." marks a decision only
 # once the room has agreed ("Fine by me." "Done. X."): otherwise it reports finished work.
 MARKER = re.compile(
-    r"^(?P<word>decided|agreed|settled|done|that\s+is\s+(?:decided|settled|agreed|the\s+plan|"
+    r"^(?P<word>decided|agreed|settled|done|(?:so\s+)?we\s+(?:have\s+)?(?:agreed|decided)|"
+    r"(?:the\s+)?(?:final\s+)?(?:decision|call|answer)|that\s+is\s+(?:decided|settled|agreed|the\s+plan|"
     r"how\s+we\s+are\s+(?:doing|going\s+to\s+do)\s+it|what\s+we\s+are\s+(?:doing|going\s+to\s+do))|"
     r"that\s+is\s+that)(?:\s+then)?[\s.!]*$",
     re.IGNORECASE,

@@ -128,6 +128,10 @@ def test_consent_to_that_refused_is_no_decision():
         ([("Ana Souza", "The hall or the garden for the party? I'd say the garden, weather "
                         "permitting. So, the back garden. Does that work for both of you?"),
           ("Wei Zhang", "Works for me."), ("Lena Braun", "Yes, fine.")], "garden"),
+        ([("Ana Souza", "Okay, so we agreed. The spring fair moves to the car park."),
+          ("Wei Zhang", "Yes.")], "spring fair"),
+        ([("Ana Souza", "Final decision. We close the café on Mondays."),
+          ("Wei Zhang", "Okay.")], "café"),
         ([("Wei Zhang", "What about a raffle at the end? People love a raffle."),
           ("Lena Braun", "Ooh, I like that."),
           ("Ana Souza", "Yeah, let's do a raffle at the end of the evening.")], "raffle"),

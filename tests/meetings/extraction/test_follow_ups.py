@@ -321,3 +321,9 @@ def test_yet_more_ways_an_item_is_said(lines, owner, words, due):
 )  # fmt: skip
 def test_pasting_into_the_chat_and_a_sentence_taken_back_are_no_items(lines):
     assert items(lines) == []
+
+
+def test_an_answer_to_a_request_nobody_was_named_for_keeps_its_own_commitment():
+    found = items([("Sam Rivera", "Soon, can you chase the council about the permit?"),
+                   ("Kofi Mensah", "Can see that gone, I'll file a formal complaint tonight.")])
+    assert [(i["owner"], i["due"]) for i in found] == [("Kofi Mensah", "2026-11-18")], found
