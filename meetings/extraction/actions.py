@@ -150,6 +150,7 @@ class ActionFinder:
     time_zone: str
     items: list[ActionItem] = field(default_factory=list)
     absorbs: list[_Absorb] = field(default_factory=list)
+    announced_next: int = -1  # a sentence that is the task of the announcement before it
 
     def __post_init__(self) -> None:
         self.speakers = {s.speaker for s in self.sentences if s.speaker}
@@ -169,6 +170,8 @@ class ActionFinder:
         text = tr.expand(clean(s.text))
         if not text or VAGUE_WISH.search(text) or DEFERRED.search(text):
             return
+        if i == self.announced_next:
+            return  # the task of "Action item for me." before it, already read
         used: list[
             tuple[int, int]
         ] = []  # start offsets of triggers already read, to read each once
@@ -253,6 +256,17 @@ class ActionFinder:
         return False
 
     def _announce(self, i: int, text: str, used: list[tuple[int, int]]) -> None:
+        alone = tr.ANNOUNCE_ALONE.match(DISCOURSE.sub("", text).strip())
+        nxt = self.sentences[i + 1] if i + 1 < len(self.sentences) else None
+        if alone and nxt is not None and nxt.speaker == self.sentences[i].speaker:
+            # "Action item for me. I update the forecast by the end of the month."
+            rest = re.sub(r"^(?:i|we|you)\s+(?:will\s+|shall\s+|am\s+going\s+to\s+)?", "",
+                          DISCOURSE.sub("", tr.expand(clean(nxt.text))), flags=re.I)
+            who = (alone.group("who") or "").strip()
+            owner = nxt.speaker if who.lower() in ("me", "myself") else self.roster.resolve(who)
+            self._add(i, rest, owner, 0.85, "announced")
+            self.announced_next = i + 1
+            return
         m = tr.ANNOUNCE.search(text)
         if not m or self._taken(used, m.start(), len(text)):
             return

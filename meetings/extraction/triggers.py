@@ -67,6 +67,12 @@ ANNOUNCE = re.compile(
     r"\s*(?:[:\-–]|,|\bis\s+(?:to|that|for)\b|\bwould\s+be\b)\s*(?P<rest>.+)",
     re.IGNORECASE,
 )
+# "Action item for me." said alone (a colon heard as a full stop): the next sentence is the task.
+ANNOUNCE_ALONE = re.compile(
+    r"^(?:(?:one\s+)?(?:more|another|last|final)\s+)?(?:action\s+items?|to-?dos?|next\s+steps?|"
+    r"actions?)(?:\s+(?:for|on)\s+(?P<who>[^.,:;!?]{1,40}?))?\s*[.!]?$",
+    re.IGNORECASE,
+)
 NAME_TO = re.compile(r"^(?P<who>(?:[\w'\-]+\s+){0,2}?[\w'\-]+)\s+(?:to|will|should|is\s+to)\s+"
                      r"(?P<rest>.+)", re.IGNORECASE)  # fmt: skip
 OWNERSHIP = re.compile(

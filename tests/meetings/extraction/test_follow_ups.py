@@ -327,3 +327,10 @@ def test_an_answer_to_a_request_nobody_was_named_for_keeps_its_own_commitment():
     found = items([("Sam Rivera", "Soon, can you chase the council about the permit?"),
                    ("Kofi Mensah", "Can see that gone, I'll file a formal complaint tonight.")])
     assert [(i["owner"], i["due"]) for i in found] == [("Kofi Mensah", "2026-11-18")], found
+
+
+def test_an_announcement_heard_as_its_own_sentence_takes_the_next_as_its_task():
+    found = items([("Sam Rivera", "Action item for me. I update the supplier list by the end of "
+                                  "the month."), ("Nina Petrova", "Great.")])  # fmt: skip
+    assert [(i["owner"], i["task"], i["due"]) for i in found] == [
+        ("Sam Rivera", "Update the supplier list", "2026-11-30")], found
