@@ -118,7 +118,8 @@ CONSENT_TO_THAT = re.compile(
 # once the room has agreed ("Fine by me." "Done. X."): otherwise it reports finished work.
 MARKER = re.compile(
     r"^(?P<word>decided|agreed|settled|done|(?:so\s+)?we\s+(?:have\s+)?(?:agreed|decided)|"
-    r"(?:the\s+)?(?:final\s+)?(?:decision|call|answer)|that\s+is\s+(?:decided|settled|agreed|the\s+plan|"
+    r"(?:the\s+)?(?:final\s+(?:decision|call|answer)|decision)|"
+    r"that\s+is\s+(?:decided|settled|agreed|the\s+plan|"
     r"how\s+we\s+are\s+(?:doing|going\s+to\s+do)\s+it|what\s+we\s+are\s+(?:doing|going\s+to\s+do))|"
     r"that\s+is\s+that)(?:\s+then)?[\s.!]*$",
     re.IGNORECASE,
@@ -314,7 +315,7 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
         return None
     if _recalled(sentences, i):
         return None
-    if CONSENT_TO_THAT.search(text) and _agreed(sentences, i, strict=True):
+    if CONSENT_TO_THAT.search(text) and _agreed(sentences, i, strict=True, room=True):
         return _statement(_same_turn(sentences, i, i - 1), 0.8)
     m = EXPLICIT.search(text)
     if (
