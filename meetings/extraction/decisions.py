@@ -22,9 +22,9 @@ EXPLICIT = re.compile(
     r"(?:the\s+)?(?:company|management|client|board|committee|customer)\s+(?:has\s+|have\s+|is\s+)?"
     r"(?:decided|agreed)\s*(?:(?:that|on|to)\b)?|"
     r"(?:the|our|final)\s+decision\s+(?:is|was)\s*(?:that\b)?|"
-    r"(?:^|\b)(?:final\s+(?:call|decision|answer|word)|decision|decided|agreed|resolved|"
+    r"(?:^|\b)(?:final\s+(?:call|decision|answer|word)\s*[:\-–,]|(?:decision|decided|agreed|resolved|"
     r"conclusion|(?:this|here)\s+is\s+(?:what\s+we\s+are\s+(?:doing|going\s+to\s+do)|the\s+plan))"
-    r"\s*[:\-–]|"
+    r"\s*[:\-–])|"
     r"^(?:(?:one\s+)?(?:more|another|final|last|next|a|the|our)\s+)+decision\s*:)\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
@@ -93,6 +93,10 @@ HEARD = re.compile(
     r"(?:everyone|you\s+all|all\s+of\s+you|both\s+sides))[\s,.]*(?:and\s+|so\s+)?we\s+(?:will|are\s+"
     r"going\s+to|are)\s+(?P<rest>.+)",
     re.IGNORECASE,
+)
+# "Then we'll go with the wildflower mix, agreed.": a statement its speaker marks as settled.
+TAIL_MARK = re.compile(
+    r"^(?P<rest>[^?]+?),\s*(?:agreed|decided|settled|done\s+deal)\s*[.!]*$", re.IGNORECASE
 )
 # "Any objections to X?": here a "no" agrees.
 OBJECTION = re.compile(
@@ -348,6 +352,9 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
     m = WE_WILL_NOT.search(text)
     if m and not CONDITIONAL.search(text[: m.start()]) and not text.rstrip().endswith("?"):
         return Decision(_phrase(text[m.start() :]), s, 0.65)
+    m = TAIL_MARK.match(DISCOURSE.sub("", text))
+    if m and len(content_words(m.group("rest"))) >= 2 and not CONDITIONAL.search(m.group("rest")):
+        return Decision(_phrase(m.group("rest")), s, 0.85)  # "X, agreed."
     m = HEARD.search(text)
     if m and len(content_words(m.group("rest"))) >= 2:
         return Decision(_phrase(m.group("rest")), s, 0.85)

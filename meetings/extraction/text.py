@@ -39,6 +39,12 @@ STOPWORDS = wordset(
 )
 
 
+# A segment this soon after a short unfinished one by its speaker, starting in lower case,
+# continues it ("Then we'll go" | "with the wildflower mix, agreed.").
+JOIN_GAP_S = 1.5
+JOIN_WORDS = 6
+
+
 @dataclass
 class Sentence:
     """One sentence of the transcript, tied to the segment it came from."""
@@ -97,7 +103,16 @@ def to_sentences(segments: Iterable[dict], speakers: list[str | None]) -> list[S
         text = str(segment.get("text") or "")
         start = float(segment.get("start") or 0.0)
         end = float(segment.get("end") or start)
-        for part in split_sentences(text):
+        parts = split_sentences(text)
+        last = out[-1] if out else None
+        if parts and last and last.speaker == speaker and start - last.end <= JOIN_GAP_S \
+                and not re.search(r"[.?!…]\W*$", last.text) and parts[0][:1].islower() \
+                and len(last.text.split()) <= JOIN_WORDS:
+            # one sentence that speech recognition cut in two
+            out[-1] = Sentence(last.index, last.seg, speaker, f"{last.text} {parts[0]}",
+                               last.start, end)
+            parts = parts[1:]
+        for part in parts:
             out.append(Sentence(len(out), seg_index, speaker, part, start, end))
     return out
 

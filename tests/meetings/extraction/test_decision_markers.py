@@ -162,3 +162,22 @@ def test_more_ways_a_group_settles_a_matter(lines, words):
 )  # fmt: skip
 def test_an_objection_or_agreement_with_something_else_settles_nothing(lines):
     assert decisions_of(lines) == [], texts(decisions_of(lines))
+
+
+def test_a_decision_cut_in_two_segments_and_marked_agreed_after_a_comma():
+    from meetings.extraction import extract_minutes
+
+    segments = [
+        {"start": 0.0, "end": 1.2, "speaker": "Ana Souza", "text": "Then we'll go"},
+        {"start": 1.3, "end": 4.0, "speaker": "Ana Souza",
+         "text": "with the oak flooring for the reading room, agreed."},
+        {"start": 4.5, "end": 5.0, "speaker": "Wei Zhang", "text": "Good."},
+        {"start": 5.5, "end": 8.0, "speaker": "Ana Souza",
+         "text": "Okay, final call, no laptops in the quiet room."},
+    ]  # fmt: skip
+    import datetime as dt
+
+    found = extract_minutes(segments=segments, roster=[{"name": "Ana Souza"},
+                            {"name": "Wei Zhang"}], meeting_date=dt.date(2026, 5, 4))["decisions"]
+    assert len(found) == 2, found
+    assert "oak flooring" in found[0]["text"].lower() and "laptops" in found[1]["text"].lower()
