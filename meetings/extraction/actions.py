@@ -34,6 +34,7 @@ from .lexicon import (
     REFUSE_ANY,
     STATE_AFTER_BE,
     VAGUE_WISH,
+    VERBS,
 )
 from .roster import Roster
 from .tasks import Task, clause, is_vague, make_tasks, shorten, starts_with_verb
@@ -91,6 +92,12 @@ HAVE_DONE = re.compile(
     r"\s+(?:done|ready|finished|completed|sorted|written|drafted|up)\b(?P<tail>.*)$",
     re.IGNORECASE,
 )
+# "I'll have the service booked by Friday": the task is to book the service.
+HAVE_MADE = re.compile(
+    r"^(?:have|get)\s+(?P<obj>(?:the|a|an|my|our|your|their|this|these|those|all\s+the)\s+.+?)"
+    r"\s+(?P<done>[a-z]+ed)\b(?P<tail>.*)$",
+    re.IGNORECASE,
+)
 PRONOUN = re.compile(r"\b(?:it|them|that|this|those|these|one)\b", re.IGNORECASE)
 # "Send it round", "file them": a task whose object is something named before. Verbs whose
 # object is mostly people ("tell them") are not read this way.
@@ -117,6 +124,15 @@ IN_A_MOMENT = re.compile(
     r"(?:seconds?|secs?|minutes?|mins?|moments?|bit)\b",
     re.I,
 )
+
+
+def _base_of_participle(word: str) -> str | None:
+    """ "booked" → "book", "updated" → "update", "planned" → "plan"; None when not a task verb."""
+    w = word.lower()
+    for base in (w[:-2], w[:-1], w[:-3]):
+        if base in VERBS:
+            return base
+    return None
 
 
 @dataclass
@@ -565,6 +581,8 @@ class ActionFinder:
             return "", 0.0  # "I'll go through the contracts by Monday" is work, not the meeting
         if m := HAVE_DONE.match(rest):
             rest = f"finish {m.group('obj')}{m.group('tail')}"
+        elif (m := HAVE_MADE.match(rest)) and (verb := _base_of_participle(m.group("done"))):
+            rest = f"{verb} {m.group('obj')}{m.group('tail')}"  # "have the service booked"
         return rest, confidence
 
     def _hedged(self, text: str) -> float:

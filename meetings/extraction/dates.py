@@ -66,7 +66,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "today",
             r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|later\s+today|"
             r"(?:by|before|at|until)\s+noon|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|"
-            r"business)|eod|close\s+of\s+business|by\s+lunch(?:time)?)\b",
+            r"business)|eod|close\s+of\s+business|by\s+lunch(?:time)?|(?:straight|right|just)\s+"
+            r"after\s+(?:this|the\s+meeting))\b",
         ),
         ("in_days", rf"\b(?:in|within)\s+(?:the\s+next\s+)?{_COUNT}\s+(?P<unit>days?|weeks?)\b"),
         ("fortnight", r"\b(?:in|within)\s+a\s+fortnight\b"),

@@ -49,7 +49,8 @@ GROUP_REQUEST = re.compile(
     r"\b(?:who\s+(?:can|could|will|wants\s+to|is\s+able\s+to)|(?:can|could)\s+(?:someone|"
     r"somebody|anyone|anybody)|(?:does|would)\s+(?:anyone|anybody|someone)\s+(?:want|like|"
     r"mind)\s+to|we\s+need\s+(?:someone|somebody|a\s+volunteer)\s+to|(?:is\s+)?(?:anyone|"
-    r"anybody)\s+(?:able|willing|free)\s+to|any\s+volunteers?\s+to|(?:someone|somebody)\s+"
+    r"anybody)\s+(?:able|willing|free)\s+to|any\s+volunteers?\s+to|(?:is\s+)?(?:anyone|anybody)\s+"
+    r"up\s+for|(?:someone|somebody)\s+"
     r"(?:has|needs|will\s+have|will\s+need)\s+to)\s+(?P<rest>.+)",
     re.IGNORECASE,
 )

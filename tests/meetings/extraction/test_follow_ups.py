@@ -334,3 +334,18 @@ def test_an_announcement_heard_as_its_own_sentence_takes_the_next_as_its_task():
                                   "the month."), ("Nina Petrova", "Great.")])  # fmt: skip
     assert [(i["owner"], i["task"], i["due"]) for i in found] == [
         ("Sam Rivera", "Update the supplier list", "2026-11-30")], found
+
+
+@pytest.mark.parametrize(
+    ("lines", "owner", "task", "due"),
+    [
+        ([("Kofi Mensah", "I'll have the boiler service booked by Friday.")],
+         "Kofi Mensah", "Book the boiler service", "2026-11-20"),
+        ([("Sam Rivera", "Nina, would you chase them for the signed contract?"),
+          ("Nina Petrova", "Will do. I'll ring them straight after this.")],
+         "Nina Petrova", "Chase them for the signed contract", "2026-11-18"),
+    ],
+)  # fmt: skip
+def test_a_task_said_as_having_it_done_and_a_date_right_after_the_meeting(lines, owner, task, due):
+    found = items(lines)
+    assert [(i["owner"], i["task"], i["due"]) for i in found] == [(owner, task, due)], found
