@@ -216,18 +216,20 @@ class ActionFinder:
                 return
 
     def _date_after_asking(self, i: int, text: str) -> bool:
-        """ "Alex, can you get the contractor out? By the first of June, please.": the asker's
-        next sentence, naming no task of its own, dates the request (its last date counts:
-        "before October, so let's say by the 9th")."""
+        """ "Alex, can you get the contractor out? By the first of June, please." / "I'll chase
+        their references. I want those back by Wednesday.": the speaker's next sentence, naming
+        no task of its own, dates the item (its last date counts: "before October, so let's say
+        by the 9th")."""
         s = self.sentences[i]
         if i == 0 or self.sentences[i - 1].speaker != s.speaker:
             return False
         asked = next((it for it in self.items if it.sentence.index == i - 1
-                      and it.due is None and it.kind not in FIRST_KINDS), None)  # fmt: skip
+                      and it.due is None), None)  # fmt: skip
         if asked is None or any(it.sentence.index == i for it in self.items):
             return False
+        latest = re.search(r"\bat\s+the\s+(?:very\s+)?latest\b", text, re.I)
         dues = [d for d in find_dues(text, self.meeting_date, self.time_zone)
-                if re.match(rf"\s*{DUE_WORDS}\b", text[d.start : d.end], re.I)]  # "by the 1st"
+                if latest or re.match(rf"\s*{DUE_WORDS}\b", text[d.start : d.end], re.I)]
         if dues:
             asked.due = dues[-1].date
         return bool(dues)
@@ -723,7 +725,11 @@ def merge_items(items: list[ActionItem], closing: float | None = None) -> list[A
         if restated or (twin.vague and not item.vague) or item.confidence > twin.confidence + 0.2:
             twin.task, twin.sentence, twin.vague = item.task, item.sentence, item.vague
         twin.confidence = max(twin.confidence, item.confidence)
-    return kept
+    # "Go on, then, I'll do it. Give me till Friday and I'll have a draft of the rota up.": the
+    # task named right after a vague "I'll do it" is the item
+    return [k for k in kept if not (k.vague and any(
+        o is not k and o.owner == k.owner and not o.vague
+        and 0 < o.sentence.index - k.sentence.index <= 2 for o in kept))]  # fmt: skip
 
 
 def _said_in(task: str, sentence: str) -> bool:

@@ -23,7 +23,8 @@ EXPLICIT = re.compile(
     r"(?:decided|agreed)\s*(?:(?:that|on|to)\b)?|"
     r"(?:the|our|final)\s+decision\s+(?:is|was)\s*(?:that\b)?|"
     r"(?:^|\b)(?:final\s+(?:call|decision|answer|word)\s*[:\-–,]|(?:decision|decided|agreed|resolved|"
-    r"conclusion|(?:this|here)\s+is\s+(?:what\s+we\s+are\s+(?:doing|going\s+to\s+do)|the\s+plan))"
+    r"conclusion|that\s+settles\s+it|(?:this|here)\s+is\s+(?:what\s+we\s+are\s+(?:doing|going\s+to\s+do)|"
+    r"the\s+plan))"
     r"\s*[:\-–])|"
     r"^(?:(?:one\s+)?(?:more|another|final|last|next|a|the|our)\s+)+decision\s*:)\s*(?P<rest>.*)",
     re.IGNORECASE,
@@ -97,6 +98,19 @@ HEARD = re.compile(
 # "Then we'll go with the wildflower mix, agreed.": a statement its speaker marks as settled.
 TAIL_MARK = re.compile(
     r"^(?P<rest>[^?]+?),\s*(?:agreed|decided|settled|done\s+deal)\s*[.!]*$", re.IGNORECASE
+)
+# "Okay, I've heard enough." / "I've listened to all of that, and I think Arjun's right.": the
+# lead closing the discussion; the "we…" statement that follows in the turn is the decision.
+HEARD_ENOUGH = re.compile(
+    r"\b(?:i\s+have\s+heard\s+(?:enough|everyone|all\s+of\s+(?:that|you)|both\s+sides)|i\s+have\s+"
+    r"listened\s+to\s+(?:all\s+of\s+)?(?:that|everyone|you\s+all|both\s+sides))\b[^.?!]*[.!]?\s*$",
+    re.IGNORECASE,
+)
+# "Right, we'll close at two on Christmas Eve, then.": a conclusion.
+WE_THEN = re.compile(
+    r"^(?:right|okay|ok|so|alright|fine)?[\s,]*we\s+(?:will|shall|are\s+going\s+to)\s+(?P<rest>.+?),?"
+    r"\s+then\s*[.!]*$",
+    re.IGNORECASE,
 )
 # "Any objections to X?": here a "no" agrees.
 OBJECTION = re.compile(
@@ -355,6 +369,14 @@ def _read(sentences: list[Sentence], i: int) -> Decision | None:
     m = TAIL_MARK.match(DISCOURSE.sub("", text))
     if m and len(content_words(m.group("rest"))) >= 2 and not CONDITIONAL.search(m.group("rest")):
         return Decision(_phrase(m.group("rest")), s, 0.85)  # "X, agreed."
+    if HEARD_ENOUGH.search(text) and not HEARD.search(text):
+        after = _same_turn(sentences, i, i + 1)
+        said = expand(after.text) if after is not None else ""
+        if re.match(r"^\W*we\s+(?:will|are|shall)\b", said, re.IGNORECASE):
+            return _statement(after, 0.85)
+    m = WE_THEN.match(text)
+    if m and len(content_words(m.group("rest"))) >= 2 and not CONDITIONAL.search(m.group("rest")):
+        return Decision(_phrase(m.group("rest")), s, 0.8)
     m = HEARD.search(text)
     if m and len(content_words(m.group("rest"))) >= 2:
         return Decision(_phrase(m.group("rest")), s, 0.85)

@@ -132,6 +132,15 @@ def test_consent_to_that_refused_is_no_decision():
           ("Wei Zhang", "Yes.")], "spring fair"),
         ([("Ana Souza", "Final decision. We close the café on Mondays."),
           ("Wei Zhang", "Okay.")], "café"),
+        ([("Ana Souza", "Okay, I've heard enough. We're holding the fair in the car park this "
+                        "year."), ("Wei Zhang", "Fine.")], "car park"),
+        ([("Ana Souza", "Alright, I've listened to all of that, and I think Wei's right. We'll "
+                        "recommend lowering the rent to nine hundred."), ("Lena Braun", "Okay.")],
+         "rent"),
+        ([("Ana Souza", "I think that settles it: refunds are capped at thirty days, unless the "
+                        "item is faulty."), ("Wei Zhang", "Fine.")], "refunds"),
+        ([("Ana Souza", "Right, we'll close at four on New Year's Eve, then."),
+          ("Wei Zhang", "Good.")], "new year"),
         ([("Wei Zhang", "What about a raffle at the end? People love a raffle."),
           ("Lena Braun", "Ooh, I like that."),
           ("Ana Souza", "Yeah, let's do a raffle at the end of the evening.")], "raffle"),

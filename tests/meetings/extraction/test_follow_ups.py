@@ -349,3 +349,26 @@ def test_an_announcement_heard_as_its_own_sentence_takes_the_next_as_its_task():
 def test_a_task_said_as_having_it_done_and_a_date_right_after_the_meeting(lines, owner, task, due):
     found = items(lines)
     assert [(i["owner"], i["task"], i["due"]) for i in found] == [(owner, task, due)], found
+
+
+@pytest.mark.parametrize(
+    ("line", "due"),
+    [("I'll chase up their references. I want those back by Wednesday, so they can move in.",
+      "2026-11-25"),
+     ("I'm going to get the rota out to everyone. Sunday night at the latest.", "2026-11-22"),
+     ("I'll book the hall for the party. Okay, thanks, everyone, see you Thursday.", None)],
+)  # fmt: skip
+def test_the_speakers_next_sentence_with_a_by_date_dates_their_commitment(line, due):
+    found = items([("Nina Petrova", line)])
+    assert [(i["owner"], i["due"]) for i in found] == [("Nina Petrova", due)], found
+
+
+def test_a_vague_yes_then_the_task_named_in_the_same_turn_is_one_item():
+    found = items([
+        ("Sam Rivera", "Someone needs to sort out the holiday cover."),
+        ("Nina Petrova", "Honestly, I can't, I'm away."),
+        ("Kofi Mensah", "Go on, then, I'll do it. Give me till Friday and I'll have a draft of the "
+                        "holiday rota up on the noticeboard."),
+    ])  # fmt: skip
+    assert [(i["owner"], i["due"]) for i in found] == [("Kofi Mensah", "2026-11-20")], found
+    assert "holiday rota" in found[0]["task"].lower()
