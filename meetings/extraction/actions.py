@@ -60,6 +60,7 @@ FOLLOW_UP = re.compile(
     r"\b(?:have|get|got)\s+(?:it|them|that|this|those|these|one|everything)\b", re.IGNORECASE
 )
 FOLLOW_UP_REACH = 4  # sentences back a follow-up's item may be
+NAMED_AFTER_S = 30.0  # a vague "I'll do it" gives way to its speaker's task named this soon after
 # "I know <name> has to…": said of someone, not handed to them.
 KNOWN = re.compile(
     r"\b(?:i|we)\s+(?:know|knew|heard|hear|understand|remember|reali[sz]e)\s+(?:that\s+)?"
@@ -729,7 +730,8 @@ def merge_items(items: list[ActionItem], closing: float | None = None) -> list[A
     # task named right after a vague "I'll do it" is the item
     return [k for k in kept if not (k.vague and any(
         o is not k and o.owner == k.owner and not o.vague
-        and 0 < o.sentence.index - k.sentence.index <= 2 for o in kept))]  # fmt: skip
+        and o.sentence.index > k.sentence.index
+        and o.sentence.start - k.sentence.start <= NAMED_AFTER_S for o in kept))]  # fmt: skip
 
 
 def _said_in(task: str, sentence: str) -> bool:
