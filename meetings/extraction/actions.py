@@ -87,18 +87,12 @@ DONE_NOW = re.compile(
     r"there\s+we\s+go|all\s+done)[\s.!]*$",
     re.IGNORECASE,
 )
-# "I'll have the report ready by Monday": the task is to finish the report.
+# "I'll have the report ready by Monday": finish the report; "…the service booked": book it.
+_HAVE = r"^(?:have|get)\s+(?P<obj>(?:the|a|an|my|our|your|their|this|these|those|all\s+the)\s+.+?)"
 HAVE_DONE = re.compile(
-    r"^(?:have|get)\s+(?P<obj>(?:the|a|an|my|our|your|their|this|these|those|all\s+the)\s+.+?)"
-    r"\s+(?:done|ready|finished|completed|sorted|written|drafted|up)\b(?P<tail>.*)$",
-    re.IGNORECASE,
+    _HAVE + r"\s+(?:done|ready|finished|completed|sorted|written|drafted|up)\b(?P<tail>.*)$", re.I
 )
-# "I'll have the service booked by Friday": the task is to book the service.
-HAVE_MADE = re.compile(
-    r"^(?:have|get)\s+(?P<obj>(?:the|a|an|my|our|your|their|this|these|those|all\s+the)\s+.+?)"
-    r"\s+(?P<done>[a-z]+ed)\b(?P<tail>.*)$",
-    re.IGNORECASE,
-)
+HAVE_MADE = re.compile(_HAVE + r"\s+(?P<done>[a-z]+ed)\b(?P<tail>.*)$", re.IGNORECASE)
 PRONOUN = re.compile(r"\b(?:it|them|that|this|those|these|one)\b", re.IGNORECASE)
 # "Send it round", "file them": a task whose object is something named before. Verbs whose
 # object is mostly people ("tell them") are not read this way.
@@ -125,6 +119,11 @@ IN_A_MOMENT = re.compile(
     r"(?:seconds?|secs?|minutes?|mins?|moments?|bit)\b",
     re.I,
 )
+
+
+def _answer(s: Sentence) -> str:
+    """An answer's words without its preamble ("Oh, honestly, I'd rather not" → "i'd rather…")."""
+    return PREAMBLE.sub("", clean(s.text).lower().lstrip(" ,."))
 
 
 def _base_of_participle(word: str) -> str | None:
@@ -349,7 +348,7 @@ class ActionFinder:
             went_on += s.speaker == asker.speaker
             if went_on > MOVED_ON:
                 break
-            said = PREAMBLE.sub("", clean(s.text).lower().lstrip(" ,."))
+            said = _answer(s)
             if s.speaker == asker.speaker and declined and ACCEPT.match(said):
                 return s  # "Somebody has to…" "Not me." "Fine, I'll take that one."
             if s.speaker == asker.speaker or s.speaker in declined:
@@ -496,7 +495,7 @@ class ActionFinder:
             unknown = s.speaker not in self.roster.names  # an unnamed voice may be the owner
             if s.speaker == asker.speaker or (owner and s.speaker != owner and not unknown):
                 continue
-            said = PREAMBLE.sub("", clean(s.text).lower().lstrip(" ,."))
+            said = _answer(s)
             if REFUSE.match(said) or (not ACCEPT.match(said) and REFUSE_ANY.search(said)):
                 return s, False
             echo = len(said.split()) <= 6 and content_words(said) & content_words(asker.text)
